@@ -1,0 +1,186 @@
+// Package agent turns an agent command template and a task into the argument
+// vector and environment of one agent process. The prompt always travels as
+// one argument of its own and never through a shell.
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DefaultCommand runs Claude Code in print mode with stream-json output and
+// a permission mode that lets it write files in its workspace.
+const DefaultCommand = "claude -p {prompt} --output-format stream-json --verbose --permission-mode acceptEdits"
+
+// Placeholders a template may contain. Each must be a whole word of the
+// template; it is replaced by the value, which stays one argument.
+const (
+	PromptPlaceholder    = "{prompt}"
+	WorkspacePlaceholder = "{workspace}"
+	TaskPlaceholder      = "{task_id}"
+)
+
+// Template is a parsed agent command.
+type Template struct {
+	argv []string
+	// Stdin is where the agent's standard input comes from.
+	Stdin Stdin
+}
+
+// Stdin selects the agent's standard input.
+type Stdin int
+
+const (
+	// StdinTerminal connects stdin to the instance's terminal, so the agent
+	// can be typed into.
+	StdinTerminal Stdin = iota
+	// StdinNull gives the agent /dev/null, for headless CLIs that wait for
+	// end of input before they start (Claude Code in print mode does).
+	StdinNull
+)
+
+// Vars are the values that replace the placeholders.
+type Vars struct {
+	Prompt    string
+	Workspace string
+	TaskID    string
+}
+
+// Parse splits command into words the way a POSIX shell would for plain
+// words, single quotes, double quotes and backslashes, without expanding
+// anything. A template without {prompt} gets the prompt as its last
+// argument. A command whose program is claude in print mode (-p) reads
+// stdin from /dev/null.
+func Parse(command string) (Template, error) {
+	argv, err := splitWords(command)
+	if err != nil {
+		return Template{}, fmt.Errorf("parse agent command %q: %w", command, err)
+	}
+	if len(argv) == 0 {
+		return Template{}, fmt.Errorf("agent command is empty: give a program such as %q", "claude")
+	}
+	if !contains(argv, PromptPlaceholder) {
+		argv = append(argv, PromptPlaceholder)
+	}
+	tpl := Template{argv: argv}
+	if isClaudePrint(argv) {
+		tpl.Stdin = StdinNull
+	}
+	return tpl, nil
+}
+
+// MustParse is Parse for templates known at compile time.
+func MustParse(command string) Template {
+	tpl, err := Parse(command)
+	if err != nil {
+		panic(err)
+	}
+	return tpl
+}
+
+// Program returns the program name or path of the template, or an empty
+// string for the zero Template.
+func (t Template) Program() string {
+	if len(t.argv) == 0 {
+		return ""
+	}
+	return t.argv[0]
+}
+
+// String returns the template as given, placeholders included.
+func (t Template) String() string { return strings.Join(t.argv, " ") }
+
+// Expand returns the argument vector for one task.
+func (t Template) Expand(v Vars) []string {
+	argv := make([]string, len(t.argv))
+	for i, word := range t.argv {
+		switch word {
+		case PromptPlaceholder:
+			argv[i] = v.Prompt
+		case WorkspacePlaceholder:
+			argv[i] = v.Workspace
+		case TaskPlaceholder:
+			argv[i] = v.TaskID
+		default:
+			argv[i] = word
+		}
+	}
+	return argv
+}
+
+func isClaudePrint(argv []string) bool {
+	program := argv[0][strings.LastIndexByte(argv[0], '/')+1:]
+	return program == "claude" && (contains(argv, "-p") || contains(argv, "--print"))
+}
+
+func contains(words []string, word string) bool {
+	for _, w := range words {
+		if w == word {
+			return true
+		}
+	}
+	return false
+}
+
+var errUnterminated = errors.New("unterminated quote")
+
+func splitWords(s string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			end := strings.IndexByte(s[i+1:], '\'')
+			if end < 0 {
+				return nil, errUnterminated
+			}
+			cur.WriteString(s[i+1 : i+1+end])
+			i += end + 1
+			inWord = true
+		case c == '"':
+			n, err := readDoubleQuoted(s[i+1:], &cur)
+			if err != nil {
+				return nil, err
+			}
+			i += n
+			inWord = true
+		case c == '\\' && i+1 < len(s):
+			cur.WriteByte(s[i+1])
+			i++
+			inWord = true
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// readDoubleQuoted copies a double-quoted string up to its closing quote
+// into cur and returns the number of bytes consumed, the quote included.
+func readDoubleQuoted(s string, cur *strings.Builder) (int, error) {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			return i + 1, nil
+		case s[i] == '\\' && i+1 < len(s) && strings.IndexByte(`"\$`+"`", s[i+1]) >= 0:
+			cur.WriteByte(s[i+1])
+			i++
+		default:
+			cur.WriteByte(s[i])
+		}
+	}
+	return 0, errUnterminated
+}

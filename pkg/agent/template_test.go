@@ -1,0 +1,39 @@
+package agent
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseDefaultCommand(t *testing.T) {
+	tpl, err := Parse(DefaultCommand)
+	require.NoError(t, err)
+	assert.Equal(t, StdinNull, tpl.Stdin, "claude -p waits for end of stdin")
+	argv := tpl.Expand(Vars{Prompt: "make a.txt; rm -rf / $(x)"})
+	assert.Equal(t, []string{"claude", "-p", "make a.txt; rm -rf / $(x)",
+		"--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits"}, argv)
+}
+
+func TestParseAppendsPrompt(t *testing.T) {
+	tpl, err := Parse(`/usr/bin/agent --flag "two words" 'single $quoted' back\ slash`)
+	require.NoError(t, err)
+	assert.Equal(t, StdinTerminal, tpl.Stdin)
+	assert.Equal(t, []string{"/usr/bin/agent", "--flag", "two words", "single $quoted", "back slash", "P"},
+		tpl.Expand(Vars{Prompt: "P"}))
+}
+
+func TestParseWorkspaceAndTask(t *testing.T) {
+	tpl, err := Parse("run --dir {workspace} --id {task_id} {prompt} --after")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"run", "--dir", "/w", "--id", "t-1", "go", "--after"},
+		tpl.Expand(Vars{Prompt: "go", Workspace: "/w", TaskID: "t-1"}))
+}
+
+func TestParseRejectsBadCommands(t *testing.T) {
+	_, err := Parse("   ")
+	require.ErrorContains(t, err, "empty")
+	_, err = Parse(`agent "open`)
+	require.ErrorContains(t, err, "unterminated quote")
+}
