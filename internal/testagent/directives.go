@@ -1,0 +1,252 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// step is one planned directive, ready to run.
+type step func() error
+
+// directives maps each directive name to a function that checks its
+// argument and returns its step. hasArg reports whether the directive was
+// written with a colon.
+var directives = map[string]func(arg string, hasArg bool) (step, error){
+	"productive":       planProductive,
+	"silent":           planSilent,
+	"silent-once":      planSilentOnce,
+	"chatty":           planChatty,
+	"exit":             planExit,
+	"ignore-term":      planIgnoreTerm,
+	"background-child": planBackgroundChild,
+	"sleep":            planSleep,
+	"flood":            planFlood,
+	"print":            planPrint,
+	"echo-input":       planEchoInput,
+	"stty":             planStty,
+}
+
+const (
+	defaultProductiveFiles = 5
+	productiveInterval     = 200 * time.Millisecond
+	chattyInterval         = 100 * time.Millisecond
+	floodWriteSize         = 64 << 10
+	attemptMarker          = ".testagent-attempt"
+)
+
+// planProductive writes file-1.txt to file-N.txt, one every 200 ms, with a
+// progress line each, then prints "done".
+func planProductive(arg string, hasArg bool) (step, error) {
+	files, err := countArg(arg, hasArg, defaultProductiveFiles)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return produceFiles(files) }, nil
+}
+
+func produceFiles(files int) error {
+	for k := 1; k <= files; k++ {
+		time.Sleep(productiveInterval)
+		name := fmt.Sprintf("file-%d.txt", k)
+		if err := os.WriteFile(name, fmt.Appendf(nil, "file %d\n", k), 0o644); err != nil {
+			return fmt.Errorf("write %s in the working directory: %w", name, err)
+		}
+		fmt.Printf("step %d: wrote %s\n", k, name)
+	}
+	fmt.Println("done")
+	return nil
+}
+
+// planSilent prints nothing and blocks until a signal ends the process.
+func planSilent(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		blockForever()
+		return nil
+	}, nil
+}
+
+// planSilentOnce blocks silently on the first attempt in a directory and
+// behaves as productive:2 on later attempts. The marker file
+// .testagent-attempt in the working directory records the first attempt.
+func planSilentOnce(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := os.Stat(attemptMarker)
+		if err == nil {
+			return produceFiles(2)
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("check attempt marker %s: %w", attemptMarker, err)
+		}
+		if err := os.WriteFile(attemptMarker, []byte("1\n"), 0o644); err != nil {
+			return fmt.Errorf("create attempt marker %s: %w", attemptMarker, err)
+		}
+		blockForever()
+		return nil
+	}, nil
+}
+
+// planChatty prints a new line every 100 ms for the given seconds, or
+// forever without an argument.
+func planChatty(arg string, hasArg bool) (step, error) {
+	var limit time.Duration
+	if hasArg {
+		var err error
+		if limit, err = secondsArg(arg); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		ticker := time.NewTicker(chattyInterval)
+		defer ticker.Stop()
+		start := time.Now()
+		for k := 1; !hasArg || time.Since(start) < limit; k++ {
+			fmt.Printf("chatter %d: still thinking about it\n", k)
+			<-ticker.C
+		}
+		return nil
+	}, nil
+}
+
+// planExit prints "exiting with CODE" and exits with CODE.
+func planExit(arg string, hasArg bool) (step, error) {
+	if !hasArg {
+		return nil, errors.New("missing exit code, write exit:CODE")
+	}
+	code, err := strconv.Atoi(arg)
+	if err != nil || code < 0 || code > 255 {
+		return nil, fmt.Errorf("exit code %q is not an integer from 0 to 255", arg)
+	}
+	return func() error {
+		fmt.Printf("exiting with %d\n", code)
+		return &exitError{code: code}
+	}, nil
+}
+
+// planIgnoreTerm ignores SIGTERM and blocks forever, so only SIGKILL or
+// another signal ends the process.
+func planIgnoreTerm(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		signal.Ignore(syscall.SIGTERM)
+		fmt.Println("ignoring SIGTERM")
+		blockForever()
+		return nil
+	}, nil
+}
+
+// planBackgroundChild starts "testagent sleep:1000" in the same process
+// group with the terminal inherited, writes its pid to child.pid and
+// returns without waiting for it.
+func planBackgroundChild(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		// os.Executable finds this binary even when os.Args[0] was a bare
+		// name resolved through PATH.
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find own executable to start a child: %w", err)
+		}
+		child := exec.Command(self, "sleep:1000")
+		child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
+		if err := child.Start(); err != nil {
+			return fmt.Errorf("start child %s: %w", self, err)
+		}
+		pid := child.Process.Pid
+		if err := os.WriteFile("child.pid", fmt.Appendf(nil, "%d\n", pid), 0o644); err != nil {
+			return fmt.Errorf("write child.pid for child %d: %w", pid, err)
+		}
+		fmt.Printf("started child %d\n", pid)
+		return nil
+	}, nil
+}
+
+// planSleep sleeps for the given seconds.
+func planSleep(arg string, hasArg bool) (step, error) {
+	if !hasArg {
+		return nil, errors.New("missing duration, write sleep:SECONDS")
+	}
+	d, err := secondsArg(arg)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		time.Sleep(d)
+		return nil
+	}, nil
+}
+
+// planFlood writes BYTES bytes of 'x' without a newline in 64 KiB writes.
+func planFlood(arg string, hasArg bool) (step, error) {
+	total, err := sizeArg(arg, hasArg, "flood:BYTES")
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		block := []byte(strings.Repeat("x", floodWriteSize))
+		for left := total; left > 0; {
+			n := min(left, floodWriteSize)
+			if _, err := os.Stdout.Write(block[:n]); err != nil {
+				return fmt.Errorf("flood stdout with %d bytes left: %w", left, err)
+			}
+			left -= n
+		}
+		return nil
+	}, nil
+}
+
+// planPrint writes BYTES bytes of 'a' and a newline in one write.
+func planPrint(arg string, hasArg bool) (step, error) {
+	total, err := sizeArg(arg, hasArg, "print:BYTES")
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		line := append([]byte(strings.Repeat("a", total)), '\n')
+		if _, err := os.Stdout.Write(line); err != nil {
+			return fmt.Errorf("print %d bytes to stdout: %w", len(line), err)
+		}
+		return nil
+	}, nil
+}
+
+// planStty prints the terminal size of stdin as "size ROWS COLS".
+func planStty(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		size, err := unix.IoctlGetWinsize(int(os.Stdin.Fd()), unix.TIOCGWINSZ)
+		if err != nil {
+			return fmt.Errorf("read terminal size of stdin (run stty with a terminal on stdin): %w", err)
+		}
+		fmt.Printf("size %d %d\n", size.Row, size.Col)
+		return nil
+	}, nil
+}
+
+// blockForever sleeps instead of using an empty select, which the runtime
+// would report as a deadlock when no other goroutine runs.
+func blockForever() {
+	for {
+		time.Sleep(time.Hour)
+	}
+}
