@@ -1,0 +1,200 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// InputTimeout bounds how long Intervene waits for an agent to take input.
+const InputTimeout = 5 * time.Second
+
+// KillResult reports a kill requested by a client.
+type KillResult struct {
+	InstanceID string `json:"instance_id"`
+	TaskID     string `json:"task_id"`
+	Forced     bool   `json:"forced"`
+	State      string `json:"state"`
+	ExitCode   *int   `json:"exit_code,omitempty"`
+	TaskState  string `json:"task_state"`
+}
+
+// Kill ends a running instance with reason. Its task is queued again unless
+// requeue is false, in which case it is cancelled. Kill returns when the
+// instance has ended.
+func (p *Pool) Kill(instanceID, reason string, requeue bool) (KillResult, error) {
+	p.mu.Lock()
+	inst, ok := p.instances[instanceID]
+	if !ok {
+		p.mu.Unlock()
+		return KillResult{}, fmt.Errorf("%w: %q: call status to list instance ids", ErrInstanceNotFound, instanceID)
+	}
+	if _, live := p.running[instanceID]; !live {
+		p.mu.Unlock()
+		return KillResult{}, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)
+	}
+	if !requeue {
+		p.noRequeue[instanceID] = true
+	}
+	p.killing[instanceID] = true
+	p.mu.Unlock()
+
+	forced := inst.Kill(reason, p.opts.KillGrace)
+	info := inst.Info(p.opts.Now(), 0)
+	p.mu.Lock()
+	taskState := p.tasks[inst.taskID].state.String()
+	p.mu.Unlock()
+	return KillResult{
+		InstanceID: instanceID, TaskID: inst.taskID, Forced: forced,
+		State: info.State, ExitCode: info.ExitCode, TaskState: taskState,
+	}, nil
+}
+
+// Intervene types text and then the named keys into an instance's terminal.
+// It counts as activity. It returns the bytes written; when the agent does
+// not read its input within InputTimeout it returns ErrNotReading with the
+// count written so far.
+func (p *Pool) Intervene(ctx context.Context, instanceID, text string, keyNames []string) (int, error) {
+	seq, err := encodeKeys(keyNames)
+	if err != nil {
+		return 0, err
+	}
+	if text == "" && seq == "" {
+		return 0, fmt.Errorf("nothing to send: give text, keys, or both")
+	}
+	p.mu.Lock()
+	inst, ok := p.instances[instanceID]
+	_, live := p.running[instanceID]
+	p.mu.Unlock()
+	if !ok {
+		return 0, fmt.Errorf("%w: %q: call status to list instance ids", ErrInstanceNotFound, instanceID)
+	}
+	if !live {
+		return 0, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)
+	}
+	inst.noteInput(p.opts.Now())
+	n, err := inst.input.write(ctx, []byte(text+seq), InputTimeout)
+	if err != nil {
+		p.log.Warn("intervene failed", zap.String("instance", instanceID), zap.Int("written", n), zap.Error(err))
+	}
+	return n, err
+}
+
+// PoolInfo summarises the pool.
+type PoolInfo struct {
+	MaxInstances int `json:"max_instances"`
+	SlotsUsed    int `json:"slots_used"`
+	Queued       int `json:"queued"`
+	Running      int `json:"running"`
+	Succeeded    int `json:"succeeded"`
+	Failed       int `json:"failed"`
+	Cancelled    int `json:"cancelled"`
+	Blocked      int `json:"blocked"`
+}
+
+// Status is a snapshot of the pool, its tasks and their instances.
+type Status struct {
+	Pool      PoolInfo       `json:"pool"`
+	Tasks     []TaskInfo     `json:"tasks"`
+	Instances []InstanceInfo `json:"instances"`
+}
+
+// Filter selects tasks and instances for Status. Empty fields select all.
+type Filter struct {
+	TaskID     string
+	InstanceID string
+	// TailLines is how many screen rows each instance shows. Zero means 15.
+	TailLines int
+}
+
+// Status returns the pool summary and the tasks and instances the filter
+// selects, in submission and start order.
+func (p *Pool) Status(f Filter) (Status, error) {
+	if f.TailLines == 0 {
+		f.TailLines = 15
+	}
+	p.mu.Lock()
+	if f.TaskID != "" {
+		if _, ok := p.tasks[f.TaskID]; !ok {
+			if id, byName := p.names[f.TaskID]; byName {
+				f.TaskID = id
+			} else {
+				p.mu.Unlock()
+				return Status{}, fmt.Errorf("task %q not found: call status without a filter to list task ids", f.TaskID)
+			}
+		}
+	}
+	if f.InstanceID != "" {
+		if _, ok := p.instances[f.InstanceID]; !ok {
+			p.mu.Unlock()
+			return Status{}, fmt.Errorf("%w: %q: call status without a filter to list instance ids",
+				ErrInstanceNotFound, f.InstanceID)
+		}
+	}
+	st := Status{Pool: p.poolInfoLocked(), Tasks: []TaskInfo{}, Instances: []InstanceInfo{}}
+	var selected []*Instance
+	for _, t := range p.order {
+		if f.TaskID != "" && t.id != f.TaskID {
+			continue
+		}
+		if f.InstanceID == "" {
+			st.Tasks = append(st.Tasks, t.info())
+		}
+		for _, id := range t.instances {
+			if f.InstanceID == "" || f.InstanceID == id {
+				selected = append(selected, p.instances[id])
+			}
+		}
+		if f.InstanceID != "" && p.instances[f.InstanceID].taskID == t.id {
+			st.Tasks = append(st.Tasks, t.info())
+		}
+	}
+	p.mu.Unlock()
+
+	now := p.opts.Now()
+	for _, inst := range selected {
+		st.Instances = append(st.Instances, inst.Info(now, f.TailLines))
+	}
+	sort.SliceStable(st.Instances, func(a, b int) bool {
+		return st.Instances[a].StartedAt.Before(st.Instances[b].StartedAt)
+	})
+	return st, nil
+}
+
+func (p *Pool) poolInfoLocked() PoolInfo {
+	info := PoolInfo{MaxInstances: p.opts.MaxInstances, SlotsUsed: len(p.running)}
+	for _, t := range p.order {
+		switch t.state {
+		case TaskQueued:
+			info.Queued++
+		case TaskRunning:
+			info.Running++
+		case TaskSucceeded:
+			info.Succeeded++
+		case TaskFailed:
+			info.Failed++
+		case TaskCancelled:
+			info.Cancelled++
+		case TaskBlocked:
+			info.Blocked++
+		}
+	}
+	return info
+}
+
+func zapEvent(ev Event) []zap.Field {
+	fields := []zap.Field{zap.String("event", ev.Kind)}
+	if ev.TaskID != "" {
+		fields = append(fields, zap.String("task", ev.TaskID))
+	}
+	if ev.InstanceID != "" {
+		fields = append(fields, zap.String("instance", ev.InstanceID))
+	}
+	if ev.Parts != nil {
+		fields = append(fields, zap.Int("score", ev.Score), zap.Any("parts", ev.Parts))
+	}
+	return fields
+}

@@ -1,0 +1,314 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
+	"github.com/axiom-mcp/axiom-mcp/pkg/watch"
+)
+
+// instanceConfig is everything one instance needs to start.
+type instanceConfig struct {
+	ID, TaskID      string
+	Attempt         int
+	Start           startSpec
+	TranscriptBytes int
+	DrainWindow     time.Duration
+	Thresholds      scoring.Thresholds
+	Now             func() time.Time
+	Logger          *zap.Logger
+	// OnEnd is called once, from the instance's own goroutine, after the
+	// process is reaped and every goroutine of the instance has stopped.
+	OnEnd func(*Instance)
+}
+
+// Instance is one attempt at a task: one agent process in its own
+// pseudo-terminal and session, with a rendered screen, a bounded transcript
+// and a watcher on its workspace.
+type Instance struct {
+	id, taskID string
+	attempt    int
+	workspace  string
+	cfg        instanceConfig
+	log        *zap.Logger
+
+	cmd        *exec.Cmd
+	master     *os.File
+	pid        int
+	screen     *screen.Screen
+	transcript *transcript
+	watcher    *watch.Watcher
+	input      *inputWriter
+
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+	readerDone chan struct{}
+	exited     chan struct{} // closed when the leader process has exited
+	done       chan struct{} // closed when everything has ended
+
+	mu         sync.Mutex
+	state      InstanceState
+	startedAt  time.Time
+	endedAt    time.Time
+	reaped     bool
+	exitCode   int
+	killReason string
+	forced     bool
+	leftovers  []int
+	tracked    map[proctree.Key]bool
+	tracker    *scoring.Tracker
+	result     scoring.Result
+	prevLines  []string
+	prevFiles  watch.Snapshot
+	files      watch.Snapshot
+}
+
+// startInstance starts the agent process and the goroutines that watch it.
+func startInstance(cfg instanceConfig) (*Instance, error) {
+	watcher, err := watch.New(cfg.Start.Dir, watch.Options{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("watch workspace %s: %w", cfg.Start.Dir, err)
+	}
+	cmd, master, err := startInPTY(cfg.Start)
+	if err != nil {
+		_ = watcher.Close()
+		return nil, err
+	}
+	now := cfg.Now()
+	inst := &Instance{
+		id: cfg.ID, taskID: cfg.TaskID, attempt: cfg.Attempt, workspace: cfg.Start.Dir,
+		cfg: cfg, log: cfg.Logger.With(zap.String("instance", cfg.ID), zap.String("task", cfg.TaskID)),
+		cmd: cmd, master: master, pid: cmd.Process.Pid,
+		transcript: newTranscript(cfg.TranscriptBytes),
+		watcher:    watcher,
+		readerDone: make(chan struct{}),
+		exited:     make(chan struct{}),
+		done:       make(chan struct{}),
+		state:      StateStarting,
+		startedAt:  now,
+		tracked:    make(map[proctree.Key]bool),
+		tracker:    scoring.NewTracker(cfg.Thresholds, now),
+	}
+	inst.screen = screen.New(screen.Options{
+		Cols: cfg.Start.Cols, Rows: cfg.Start.Rows,
+		Replies: inst.writeReply,
+	})
+	inst.input = newInputWriter(master)
+	inst.run()
+	inst.log.Info("instance started", zap.Int("pid", inst.pid), zap.Int("attempt", inst.attempt),
+		zap.String("workspace", inst.workspace), zap.String("program", cfg.Start.Argv[0]))
+	return inst, nil
+}
+
+func (i *Instance) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	i.cancel = cancel
+	i.wg.Add(4)
+	go func() { defer i.wg.Done(); i.screen.Run(ctx) }()
+	go func() {
+		defer i.wg.Done()
+		if err := i.watcher.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			i.log.Warn("workspace watcher stopped", zap.Error(err))
+		}
+	}()
+	go func() { defer i.wg.Done(); i.input.run(ctx) }()
+	go func() { defer i.wg.Done(); i.readOutput() }()
+	go i.supervise()
+}
+
+// readOutput drains the PTY master into the transcript and the screen. It
+// does no rendering itself, so a flooding agent is never slowed down by the
+// emulator. On Linux the read fails with EIO once every slave descriptor is
+// closed: that is the normal end of output.
+func (i *Instance) readOutput() {
+	defer close(i.readerDone)
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := i.master.Read(buf)
+		if n > 0 {
+			_, _ = i.transcript.Write(buf[:n])
+			_, _ = i.screen.Write(buf[:n])
+			i.markOutput()
+		}
+		if err != nil {
+			if !isEndOfOutput(err) {
+				i.log.Warn("read from terminal failed", zap.Error(err))
+			}
+			return
+		}
+	}
+}
+
+func isEndOfOutput(err error) bool {
+	return errors.Is(err, syscall.EIO) || errors.Is(err, os.ErrClosed) || errors.Is(err, io.EOF)
+}
+
+func (i *Instance) markOutput() {
+	i.mu.Lock()
+	if i.state == StateStarting {
+		i.state = StateWorking
+	}
+	i.mu.Unlock()
+}
+
+// writeReply forwards the emulator's answers to terminal queries to the
+// agent, as a real terminal would.
+func (i *Instance) writeReply(p []byte) {
+	i.input.enqueue(append([]byte(nil), p...))
+}
+
+// supervise waits for the leader to exit, ends what it left behind, reaps it
+// and stops every goroutine of the instance.
+func (i *Instance) supervise() {
+	if err := waitExited(i.pid); err != nil {
+		i.log.Error("wait for agent failed", zap.Error(err))
+	}
+	close(i.exited)
+
+	select {
+	case <-i.readerDone:
+	case <-time.After(i.cfg.DrainWindow):
+		// A process that still holds the terminal keeps the output open.
+	}
+	i.endLeftovers()
+	_ = i.master.Close()
+	<-i.readerDone
+
+	i.mu.Lock()
+	i.reaped = true
+	i.mu.Unlock()
+	_ = i.cmd.Wait()
+
+	flushCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	_ = i.screen.Flush(flushCtx)
+	cancel()
+	i.finish()
+}
+
+// endLeftovers terminates what the agent left running in its group, its
+// session and its process tree: first politely, then by force.
+func (i *Instance) endLeftovers() {
+	i.mu.Lock()
+	tracked := make(map[proctree.Key]bool, len(i.tracked))
+	for k := range i.tracked {
+		tracked[k] = true
+	}
+	i.mu.Unlock()
+
+	signalled := signalLeftovers(i.pid, tracked, syscall.SIGTERM)
+	if len(signalled) == 0 {
+		return
+	}
+	pids := make([]int, 0, len(signalled))
+	for _, proc := range signalled {
+		pids = append(pids, proc.PID)
+	}
+	i.log.Info("ending processes the agent left running", zap.Ints("pids", pids))
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) && anyAlive(signalled) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	signalLeftovers(i.pid, tracked, syscall.SIGKILL)
+	i.mu.Lock()
+	i.leftovers = append(i.leftovers, pids...)
+	i.mu.Unlock()
+}
+
+func anyAlive(procs []proctree.Proc) bool {
+	for _, proc := range procs {
+		if current, err := proctree.Read(proc.PID); err == nil && current.Start == proc.Start && current.State != 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func (i *Instance) finish() {
+	i.cancel()
+	i.input.close()
+	i.wg.Wait()
+	_ = i.watcher.Close()
+	_ = i.screen.Close()
+
+	code := exitCode(i.cmd)
+	i.mu.Lock()
+	i.exitCode = code
+	i.endedAt = i.cfg.Now()
+	i.files = i.watcher.Snapshot()
+	if i.killReason != "" {
+		i.state = StateKilled
+	} else {
+		i.state = StateExited
+	}
+	i.mu.Unlock()
+	i.log.Info("instance ended", zap.Int("exit_code", code), zap.String("kill_reason", i.killReason),
+		zap.Int64("output_bytes", i.transcript.Total()))
+	close(i.done)
+	if i.cfg.OnEnd != nil {
+		i.cfg.OnEnd(i)
+	}
+}
+
+// Kill ends the instance: SIGTERM to its process group, up to grace for it
+// to exit, then SIGKILL to the group; processes it left in its session or
+// tree are ended too. The first reason given is kept. Kill returns once the
+// instance has ended, or after grace plus a bound if the process cannot be
+// reaped; forced is true when SIGKILL was needed.
+func (i *Instance) Kill(reason string, grace time.Duration) (forced bool) {
+	i.mu.Lock()
+	if i.killReason == "" && !i.reaped {
+		i.killReason = reason
+	}
+	i.mu.Unlock()
+
+	i.signal(syscall.SIGTERM)
+	select {
+	case <-i.exited:
+	case <-time.After(grace):
+		forced = true
+		i.signal(syscall.SIGKILL)
+		i.mu.Lock()
+		i.forced = true
+		i.mu.Unlock()
+	}
+	select {
+	case <-i.done:
+	case <-time.After(grace + 5*time.Second):
+		i.log.Error("instance did not end after SIGKILL", zap.Int("pid", i.pid))
+	}
+	return forced
+}
+
+// signal sends sig to the instance's process group, unless the leader has
+// been reaped: after that its pid may belong to an unrelated process.
+func (i *Instance) signal(sig syscall.Signal) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.reaped {
+		return
+	}
+	if err := signalGroup(i.pid, sig); err != nil {
+		i.log.Warn("signal agent group failed", zap.Error(err))
+	}
+}
+
+// Done returns a channel closed when the instance has ended.
+func (i *Instance) Done() <-chan struct{} { return i.done }
+
+// ID returns the instance id.
+func (i *Instance) ID() string { return i.id }
+
+// TaskID returns the id of the task this instance works on.
+func (i *Instance) TaskID() string { return i.taskID }

@@ -1,0 +1,108 @@
+package executor
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+// Options configure a Pool. The zero value of each field means its default.
+type Options struct {
+	// MaxInstances is how many instances run at once. Zero means 10.
+	MaxInstances int
+	// WorkspaceRoot is the directory under which each task gets its own
+	// workspace. Required.
+	WorkspaceRoot string
+	// Agent is the command each instance runs. The zero value means
+	// agent.DefaultCommand.
+	Agent agent.Template
+	// Env is the environment of every agent. Nil means the server's own.
+	Env []string
+	// Thresholds are the scoring limits; zero fields take their defaults.
+	Thresholds scoring.Thresholds
+	// MaxAttempts is how many instances a task may use before it fails.
+	// Zero means 3.
+	MaxAttempts int
+	// KillGrace is the time between SIGTERM and SIGKILL. Zero means 5 s.
+	KillGrace time.Duration
+	// DrainWindow is how long output is read after the agent exits before
+	// the processes it left holding the terminal are ended. Zero means 2 s.
+	DrainWindow time.Duration
+	// TickInterval is how often instances are measured and judged. Zero
+	// means 1 s.
+	TickInterval time.Duration
+	// Cols and Rows are the terminal size. Zero means 120 x 40.
+	Cols, Rows int
+	// TranscriptBytes is how much recent raw output each instance keeps in
+	// memory. Zero means 1 MiB.
+	TranscriptBytes int
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+	// Logger receives the pool's logs. Nil means no logs.
+	Logger *zap.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxInstances == 0 {
+		o.MaxInstances = 10
+	}
+	if o.Agent.Program() == "" {
+		o.Agent = agent.MustParse(agent.DefaultCommand)
+	}
+	if o.Env == nil {
+		o.Env = os.Environ()
+	}
+	o.Thresholds = o.Thresholds.WithDefaults()
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = 3
+	}
+	if o.KillGrace == 0 {
+		o.KillGrace = 5 * time.Second
+	}
+	if o.DrainWindow == 0 {
+		o.DrainWindow = 2 * time.Second
+	}
+	if o.TickInterval == 0 {
+		o.TickInterval = time.Second
+	}
+	if o.Cols == 0 {
+		o.Cols = 120
+	}
+	if o.Rows == 0 {
+		o.Rows = 40
+	}
+	if o.TranscriptBytes == 0 {
+		o.TranscriptBytes = 1 << 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.WorkspaceRoot == "":
+		return fmt.Errorf("workspace root is not set: give a directory for the task workspaces")
+	case o.MaxInstances < 1 || o.MaxInstances > 1000:
+		return fmt.Errorf("max instances %d is out of range: use 1 to 1000", o.MaxInstances)
+	case o.MaxAttempts < 1 || o.MaxAttempts > MaxAttemptsLimit:
+		return fmt.Errorf("max attempts %d is out of range: use 1 to %d", o.MaxAttempts, MaxAttemptsLimit)
+	case o.KillGrace < 0 || o.DrainWindow < 0 || o.TickInterval < 0:
+		return fmt.Errorf("durations must not be negative: kill grace %s, drain window %s, tick %s",
+			o.KillGrace, o.DrainWindow, o.TickInterval)
+	case o.Cols < 20 || o.Rows < 5 || o.Cols > 1000 || o.Rows > 1000:
+		return fmt.Errorf("terminal size %dx%d is out of range: use at least 20 columns and 5 rows", o.Cols, o.Rows)
+	case o.TranscriptBytes < 1024:
+		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
+	}
+	return o.Thresholds.Validate()
+}

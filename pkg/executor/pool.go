@@ -1,0 +1,347 @@
+// Package executor runs coding-agent instances in pseudo-terminals, one per
+// task attempt, at most a fixed number at once. It measures each instance,
+// judges it with package scoring, kills the idle and the unproductive, and
+// gives their tasks to fresh instances.
+package executor
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+)
+
+// Errors returned by Pool methods.
+var (
+	// ErrClosed is returned after the pool has shut down.
+	ErrClosed = errors.New("pool is shut down")
+	// ErrInstanceNotFound is returned for an unknown instance id.
+	ErrInstanceNotFound = errors.New("instance not found")
+	// ErrInstanceEnded is returned when an instance has already ended.
+	ErrInstanceEnded = errors.New("instance has already ended")
+)
+
+// Pool runs tasks on at most MaxInstances agent instances at once.
+type Pool struct {
+	opts Options
+	log  *zap.Logger
+	bus  *bus
+
+	mu        sync.Mutex
+	closed    bool
+	seq       int
+	tasks     map[string]*task
+	order     []*task // submission order
+	names     map[string]string
+	instances map[string]*Instance
+	running   map[string]*Instance
+	killing   map[string]bool
+	noRequeue map[string]bool
+	wg        sync.WaitGroup
+}
+
+// New returns a pool. Call Run to start judging instances.
+func New(opts Options) (*Pool, error) {
+	if err := opts.Thresholds.Validate(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opts.WorkspaceRoot, 0o755); err != nil {
+		return nil, fmt.Errorf("create workspace root %s: %w", opts.WorkspaceRoot, err)
+	}
+	return &Pool{
+		opts:      opts,
+		log:       opts.Logger,
+		bus:       newBus(),
+		tasks:     make(map[string]*task),
+		names:     make(map[string]string),
+		instances: make(map[string]*Instance),
+		running:   make(map[string]*Instance),
+		killing:   make(map[string]bool),
+		noRequeue: make(map[string]bool),
+	}, nil
+}
+
+// Options returns the pool's options with defaults filled in.
+func (p *Pool) Options() Options { return p.opts }
+
+// Run measures and judges the running instances every tick until ctx is
+// done, then shuts the pool down: every instance is killed and waited for.
+func (p *Pool) Run(ctx context.Context) error {
+	ticker := time.NewTicker(p.opts.TickInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			p.shutdown()
+			return nil
+		case <-ticker.C:
+			p.tick()
+		}
+	}
+}
+
+// tick judges every running instance and kills those whose verdict says so.
+func (p *Pool) tick() {
+	table, err := proctree.Scan()
+	if err != nil {
+		p.log.Warn("scan processes failed", zap.Error(err))
+	}
+	now := p.opts.Now()
+	p.mu.Lock()
+	running := make([]*Instance, 0, len(p.running))
+	for _, inst := range p.running {
+		running = append(running, inst)
+	}
+	p.mu.Unlock()
+
+	for _, inst := range running {
+		res, live := inst.tick(now, table)
+		if !live || !res.Verdict.Kill() {
+			continue
+		}
+		reason := fmt.Sprintf("%s: %s", res.Verdict, res.Reason)
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
+			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts})
+		p.killAsync(inst, reason)
+	}
+}
+
+func (p *Pool) killAsync(inst *Instance, reason string) {
+	p.mu.Lock()
+	if p.killing[inst.id] || p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.killing[inst.id] = true
+	p.wg.Add(1)
+	p.mu.Unlock()
+	go func() {
+		defer p.wg.Done()
+		inst.Kill(reason, p.opts.KillGrace)
+	}()
+}
+
+// Submit validates specs and queues them as new tasks, then starts as many
+// as there are free slots. Either every spec is queued or none is.
+func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("no tasks given: send at least one task with a prompt")
+	}
+	for i, spec := range specs {
+		if err := spec.validate(i); err != nil {
+			return nil, err
+		}
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, ErrClosed
+	}
+	tasks, err := p.prepareLocked(specs)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		if err := p.createWorkspace(t); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range tasks {
+		p.tasks[t.id] = t
+		p.order = append(p.order, t)
+		if t.spec.Name != "" {
+			p.names[t.spec.Name] = t.id
+		}
+		p.publish(Event{Kind: EventTaskQueued, TaskID: t.id, Message: "task queued"})
+	}
+	p.scheduleLocked()
+
+	infos := make([]TaskInfo, len(tasks))
+	for i, t := range tasks {
+		infos[i] = t.info()
+	}
+	return infos, nil
+}
+
+// prepareLocked assigns ids, resolves dependencies among existing tasks and
+// the new ones, and checks names and workspaces for clashes.
+func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
+	batchNames := make(map[string]string)
+	tasks := make([]*task, len(specs))
+	now := p.opts.Now()
+	for i, spec := range specs {
+		t := &task{id: newID("t"), spec: spec, createdAt: now, state: TaskQueued, maxAttempts: spec.MaxAttempts}
+		if t.maxAttempts == 0 {
+			t.maxAttempts = p.opts.MaxAttempts
+		}
+		if spec.Name != "" {
+			if _, dup := p.names[spec.Name]; dup {
+				return nil, fmt.Errorf("task %d: name %q is already used by another task: choose another name", i, spec.Name)
+			}
+			if _, dup := batchNames[spec.Name]; dup {
+				return nil, fmt.Errorf("task %d: name %q appears twice in this request: names must be unique", i, spec.Name)
+			}
+			batchNames[spec.Name] = t.id
+		}
+		t.workspace = p.workspacePath(t)
+		tasks[i] = t
+	}
+	for i, t := range tasks {
+		deps, err := p.resolveDeps(i, t.spec.DependsOn, tasks, batchNames)
+		if err != nil {
+			return nil, err
+		}
+		t.deps = deps
+	}
+	if err := checkCycles(tasks); err != nil {
+		return nil, err
+	}
+	return tasks, nil
+}
+
+func (p *Pool) resolveDeps(index int, refs []string, batch []*task, batchNames map[string]string) ([]string, error) {
+	deps := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		id, ok := p.names[ref]
+		if !ok {
+			id, ok = batchNames[ref]
+		}
+		if !ok {
+			if _, exists := p.tasks[ref]; exists {
+				id, ok = ref, true
+			}
+		}
+		if !ok {
+			for _, t := range batch {
+				if t.id == ref {
+					id, ok = ref, true
+				}
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("task %d: depends_on %q names no known task: use the id or name of a "+
+				"task spawned earlier or in the same request", index, ref)
+		}
+		if id == batch[index].id {
+			return nil, fmt.Errorf("task %d: depends_on %q names the task itself: remove it", index, ref)
+		}
+		deps = append(deps, id)
+	}
+	return deps, nil
+}
+
+// checkCycles rejects dependency cycles among new tasks; a task can only
+// depend on existing tasks or tasks of the same request, so a cycle must lie
+// within the request.
+func checkCycles(tasks []*task) error {
+	byID := make(map[string]*task, len(tasks))
+	for _, t := range tasks {
+		byID[t.id] = t
+	}
+	const (
+		unvisited = iota
+		visiting
+		visited
+	)
+	mark := make(map[string]int, len(tasks))
+	var visit func(t *task) error
+	visit = func(t *task) error {
+		mark[t.id] = visiting
+		for _, dep := range t.deps {
+			next, inBatch := byID[dep]
+			if !inBatch {
+				continue
+			}
+			switch mark[dep] {
+			case visiting:
+				return fmt.Errorf("depends_on forms a cycle through task %q: remove one of the dependencies", label(next))
+			case unvisited:
+				if err := visit(next); err != nil {
+					return err
+				}
+			}
+		}
+		mark[t.id] = visited
+		return nil
+	}
+	for _, t := range tasks {
+		if mark[t.id] == unvisited {
+			if err := visit(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func label(t *task) string {
+	if t.spec.Name != "" {
+		return t.spec.Name
+	}
+	return t.id
+}
+
+func (p *Pool) workspacePath(t *task) string {
+	switch {
+	case t.spec.Workdir == "":
+		return filepath.Join(p.opts.WorkspaceRoot, t.id)
+	case filepath.IsAbs(t.spec.Workdir):
+		return filepath.Clean(t.spec.Workdir)
+	default:
+		return filepath.Join(p.opts.WorkspaceRoot, filepath.Clean(t.spec.Workdir))
+	}
+}
+
+// createWorkspace makes the task's workspace. It must not exist yet, so no
+// two tasks ever share one and no earlier work is mixed in.
+func (p *Pool) createWorkspace(t *task) error {
+	if err := os.MkdirAll(filepath.Dir(t.workspace), 0o755); err != nil {
+		return fmt.Errorf("create parent of workspace %s: %w", t.workspace, err)
+	}
+	if err := os.Mkdir(t.workspace, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("workspace %s already exists: choose another workdir, or leave it empty "+
+				"for a fresh directory", t.workspace)
+		}
+		return fmt.Errorf("create workspace %s: %w", t.workspace, err)
+	}
+	return nil
+}
+
+func newID(prefix string) string {
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	return prefix + "-" + hex.EncodeToString(b[:])
+}
+
+// agentEnv returns the environment of one instance.
+func (p *Pool) agentEnv(t *task, instanceID string) []string {
+	env := make([]string, 0, len(p.opts.Env)+5)
+	env = append(env, p.opts.Env...)
+	return append(env,
+		"TERM=xterm-256color",
+		"AXIOM_TASK_ID="+t.id,
+		"AXIOM_INSTANCE_ID="+instanceID,
+		"AXIOM_WORKSPACE="+t.workspace,
+	)
+}
+
+// expandArgv returns the agent command for a task.
+func (p *Pool) expandArgv(t *task) []string {
+	return p.opts.Agent.Expand(agent.Vars{Prompt: t.spec.Prompt, Workspace: t.workspace, TaskID: t.id})
+}

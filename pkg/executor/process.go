@@ -1,0 +1,131 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+)
+
+// startSpec says how to start one agent process.
+type startSpec struct {
+	Argv       []string
+	Env        []string
+	Dir        string
+	Stdin      agent.Stdin
+	Cols, Rows int
+}
+
+// startInPTY starts the agent as the leader of a new session whose
+// controlling terminal is a new pseudo-terminal of the given size. The size
+// is set before exec, so the agent never sees a 0x0 terminal. The returned
+// file is the PTY master; the parent's copy of the slave is already closed.
+func startInPTY(spec startSpec) (*exec.Cmd, *os.File, error) {
+	cmd := exec.Command(spec.Argv[0], spec.Argv[1:]...)
+	cmd.Dir = spec.Dir
+	cmd.Env = spec.Env
+	cmd.SysProcAttr = &syscall.SysProcAttr{}
+	if spec.Stdin == agent.StdinNull {
+		devNull, err := os.Open(os.DevNull)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open %s for the agent's stdin: %w", os.DevNull, err)
+		}
+		defer devNull.Close()
+		cmd.Stdin = devNull
+		// The controlling terminal is taken from the child's stdout (fd 1)
+		// because its stdin is not a terminal.
+		cmd.SysProcAttr.Ctty = 1
+	}
+	size := &pty.Winsize{Cols: uint16(spec.Cols), Rows: uint16(spec.Rows)}
+	master, err := pty.StartWithSize(cmd, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("start %q in a pseudo-terminal: %w", spec.Argv[0], err)
+	}
+	return cmd, master, nil
+}
+
+// waitExited blocks until the process exits, without reaping it. While the
+// leader stays a zombie its pid, and so its process group and session ids,
+// cannot be reused, which makes signalling the group safe.
+func waitExited(pid int) error {
+	for {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("wait for pid %d: %w", pid, err)
+		}
+		return nil
+	}
+}
+
+// signalGroup sends sig to the process group led by pgid and resumes the
+// group so that a stopped process can act on the signal. A group that has
+// no members left is not an error.
+func signalGroup(pgid int, sig syscall.Signal) error {
+	err := syscall.Kill(-pgid, sig)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("send %s to process group %d: %w", sig, pgid, err)
+	}
+	if sig != syscall.SIGKILL {
+		_ = syscall.Kill(-pgid, syscall.SIGCONT)
+	}
+	return nil
+}
+
+// signalLeftovers sends sig to every live process of tracked and of the
+// current members of the agent's session, group and process tree, except the
+// leader itself. It returns the processes signalled.
+func signalLeftovers(leader int, tracked map[proctree.Key]bool, sig syscall.Signal) []proctree.Proc {
+	table, err := proctree.Scan()
+	if err != nil {
+		return nil
+	}
+	targets := make(map[int]proctree.Proc)
+	for _, proc := range table.Members(leader) {
+		targets[proc.PID] = proc
+	}
+	for key := range tracked {
+		if table.Alive(key) {
+			targets[key.PID] = table[key.PID]
+		}
+	}
+	var signalled []proctree.Proc
+	for pid, proc := range targets {
+		if pid == leader || proc.State == 'Z' {
+			continue
+		}
+		if syscall.Kill(pid, sig) == nil {
+			if sig != syscall.SIGKILL {
+				_ = syscall.Kill(pid, syscall.SIGCONT)
+			}
+			signalled = append(signalled, proc)
+		}
+	}
+	return signalled
+}
+
+// exitCode returns the exit code of a reaped command, or 128 plus the signal
+// number when a signal ended it, as shells report it.
+func exitCode(cmd *exec.Cmd) int {
+	state := cmd.ProcessState
+	if state == nil {
+		return -1
+	}
+	if status, ok := state.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+		return 128 + int(status.Signal())
+	}
+	return state.ExitCode()
+}

@@ -1,0 +1,186 @@
+package executor
+
+import (
+	"fmt"
+	"sort"
+
+	"go.uber.org/zap"
+)
+
+// scheduleLocked blocks tasks whose dependencies failed, then starts ready
+// tasks, highest priority first and oldest first among equals, while slots
+// are free. The caller holds p.mu.
+func (p *Pool) scheduleLocked() {
+	if p.closed {
+		return
+	}
+	p.blockLocked()
+	var ready []*task
+	for _, t := range p.order {
+		if t.state == TaskQueued && p.depsMetLocked(t) {
+			ready = append(ready, t)
+		}
+	}
+	sort.SliceStable(ready, func(a, b int) bool { return ready[a].spec.Priority > ready[b].spec.Priority })
+	for _, t := range ready {
+		if len(p.running) >= p.opts.MaxInstances {
+			return
+		}
+		p.startLocked(t)
+	}
+}
+
+func (p *Pool) depsMetLocked(t *task) bool {
+	for _, dep := range t.deps {
+		if p.tasks[dep].state != TaskSucceeded {
+			return false
+		}
+	}
+	return true
+}
+
+// blockLocked marks queued tasks blocked when a dependency can no longer
+// succeed, repeating until nothing changes so that blocking spreads down
+// chains.
+func (p *Pool) blockLocked() {
+	for changed := true; changed; {
+		changed = false
+		for _, t := range p.order {
+			if t.state != TaskQueued {
+				continue
+			}
+			for _, dep := range t.deps {
+				d := p.tasks[dep]
+				if d.state == TaskFailed || d.state == TaskCancelled || d.state == TaskBlocked {
+					p.finishTaskLocked(t, TaskBlocked, fmt.Sprintf("dependency %s is %s", label(d), d.state))
+					changed = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// startLocked starts one instance for t. A start failure counts as a failed
+// attempt.
+func (p *Pool) startLocked(t *task) {
+	t.attempts++
+	id := newID("i")
+	inst, err := startInstance(instanceConfig{
+		ID: id, TaskID: t.id, Attempt: t.attempts,
+		Start: startSpec{
+			Argv: p.expandArgv(t), Env: p.agentEnv(t, id), Dir: t.workspace,
+			Stdin: p.opts.Agent.Stdin, Cols: p.opts.Cols, Rows: p.opts.Rows,
+		},
+		TranscriptBytes: p.opts.TranscriptBytes,
+		DrainWindow:     p.opts.DrainWindow,
+		Thresholds:      p.opts.Thresholds,
+		Now:             p.opts.Now,
+		Logger:          p.log,
+		OnEnd:           p.onInstanceEnd,
+	})
+	if err != nil {
+		p.log.Error("start instance failed", zap.String("task", t.id), zap.Error(err))
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
+		return
+	}
+	t.state = TaskRunning
+	t.instances = append(t.instances, id)
+	p.instances[id] = inst
+	p.running[id] = inst
+	p.publish(Event{Kind: EventInstanceStarted, TaskID: t.id, InstanceID: id,
+		Message: fmt.Sprintf("attempt %d started, pid %d", t.attempts, inst.pid)})
+}
+
+// onInstanceEnd settles the task of an instance that has ended and fills the
+// freed slot.
+func (p *Pool) onInstanceEnd(inst *Instance) {
+	info := inst.Info(p.opts.Now(), 0)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.running, inst.id)
+	delete(p.killing, inst.id)
+	requeue := !p.noRequeue[inst.id]
+	delete(p.noRequeue, inst.id)
+	t := p.tasks[inst.taskID]
+
+	switch {
+	case info.KillReason != "":
+		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})
+		reason := fmt.Sprintf("attempt %d killed: %s", info.Attempt, info.KillReason)
+		if !requeue || p.closed {
+			p.finishTaskLocked(t, TaskCancelled, reason)
+		} else {
+			p.retryOrFailLocked(t, reason)
+		}
+	case *info.ExitCode == 0:
+		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id, Message: "exited with code 0"})
+		p.finishTaskLocked(t, TaskSucceeded, "")
+	default:
+		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("exited with code %d", *info.ExitCode)})
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d exited with code %d", info.Attempt, *info.ExitCode))
+	}
+	p.scheduleLocked()
+}
+
+// retryOrFailLocked queues t again, or fails it when its attempts are spent.
+func (p *Pool) retryOrFailLocked(t *task, reason string) {
+	t.lastError = reason
+	if p.closed {
+		p.finishTaskLocked(t, TaskCancelled, reason+"; the server shut down")
+		return
+	}
+	if t.attempts >= t.maxAttempts {
+		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("%s; gave up after %d attempts", reason, t.attempts))
+		return
+	}
+	t.state = TaskQueued
+	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
+		Message: fmt.Sprintf("%s; queued again (%d of %d attempts used)", reason, t.attempts, t.maxAttempts)})
+}
+
+func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {
+	t.state = state
+	t.finishedAt = p.opts.Now()
+	if reason != "" {
+		t.lastError = reason
+	}
+	level, msg := LevelInfo, "task "+state.String()
+	if state != TaskSucceeded {
+		level, msg = LevelWarning, fmt.Sprintf("task %s: %s", state, reason)
+	}
+	p.publish(Event{Kind: EventTaskFinished, Level: level, TaskID: t.id, Message: msg, TaskState: state.String()})
+}
+
+// shutdown stops scheduling, kills every running instance and waits for
+// them and for every kill in flight.
+func (p *Pool) shutdown() {
+	p.mu.Lock()
+	p.closed = true
+	running := make([]*Instance, 0, len(p.running))
+	for _, inst := range p.running {
+		running = append(running, inst)
+	}
+	for _, t := range p.order {
+		if t.state == TaskQueued {
+			p.finishTaskLocked(t, TaskCancelled, "the server shut down before it ran")
+		}
+	}
+	p.mu.Unlock()
+
+	p.log.Info("shutting down pool", zap.Int("running", len(running)))
+	done := make(chan struct{}, len(running))
+	for _, inst := range running {
+		go func() {
+			inst.Kill("server shutting down", p.opts.KillGrace)
+			done <- struct{}{}
+		}()
+	}
+	for range running {
+		<-done
+	}
+	p.wg.Wait()
+	p.bus.close()
+}

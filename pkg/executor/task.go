@@ -1,0 +1,137 @@
+package executor
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxPromptBytes is the largest prompt accepted. The prompt is passed to the
+// agent as one command-line argument, and Linux limits one argument to
+// 128 KiB (MAX_ARG_STRLEN).
+const MaxPromptBytes = 100 * 1024
+
+// MaxAttemptsLimit caps the attempts a task may ask for.
+const MaxAttemptsLimit = 20
+
+// TaskSpec is a task as a client submits it.
+type TaskSpec struct {
+	// Prompt is the instruction handed to the agent. Required.
+	Prompt string `json:"prompt" yaml:"prompt"`
+	// Name is an optional label, unique in the pool, that other tasks may
+	// name in DependsOn.
+	Name string `json:"name,omitempty" yaml:"name"`
+	// Priority orders ready tasks: higher runs first. Zero is the default;
+	// negative values are rejected.
+	Priority int `json:"priority,omitempty" yaml:"priority"`
+	// DependsOn lists ids or names of tasks that must succeed first.
+	DependsOn []string `json:"depends_on,omitempty" yaml:"depends_on"`
+	// Workdir names the workspace: a relative path is taken under the
+	// workspace root, an absolute path is used as given. It must not exist
+	// yet. Empty means a directory named after the task id.
+	Workdir string `json:"workdir,omitempty" yaml:"workdir"`
+	// MaxAttempts overrides the pool's attempt limit for this task.
+	MaxAttempts int `json:"max_attempts,omitempty" yaml:"max_attempts"`
+}
+
+// validate checks the fields that need no pool state. index is the task's
+// position in the request, for messages.
+func (s TaskSpec) validate(index int) error {
+	where := fmt.Sprintf("task %d", index)
+	if s.Name != "" {
+		where = fmt.Sprintf("task %d (%q)", index, s.Name)
+	}
+	switch {
+	case strings.TrimSpace(s.Prompt) == "":
+		return fmt.Errorf("%s: prompt is empty: give the agent an instruction", where)
+	case len(s.Prompt) > MaxPromptBytes:
+		return fmt.Errorf("%s: prompt is %d bytes, over the limit of %d bytes, because it is passed "+
+			"as one command-line argument: shorten it, or write the details to a file and refer to it",
+			where, len(s.Prompt), MaxPromptBytes)
+	case !utf8.ValidString(s.Prompt):
+		return fmt.Errorf("%s: prompt is not valid UTF-8: send text", where)
+	case strings.ContainsRune(s.Prompt, 0):
+		return fmt.Errorf("%s: prompt contains a NUL byte, which a command-line argument cannot hold: remove it", where)
+	case s.Priority < 0:
+		return fmt.Errorf("%s: priority %d is negative: use 0 (the default) or more; higher runs first",
+			where, s.Priority)
+	case s.MaxAttempts < 0 || s.MaxAttempts > MaxAttemptsLimit:
+		return fmt.Errorf("%s: max_attempts %d is out of range: use 1 to %d, or 0 for the server default",
+			where, s.MaxAttempts, MaxAttemptsLimit)
+	case len(s.Name) > 100 || strings.ContainsAny(s.Name, "\n\r\t"):
+		return fmt.Errorf("%s: name must be one line of at most 100 bytes", where)
+	}
+	return validateWorkdir(where, s.Workdir)
+}
+
+func validateWorkdir(where, dir string) error {
+	if dir == "" || filepath.IsAbs(dir) {
+		return nil
+	}
+	clean := filepath.Clean(dir)
+	if clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
+		return fmt.Errorf("%s: workdir %q leaves the workspace root: use a relative name such as %q "+
+			"or an absolute path", where, dir, "feature-x")
+	}
+	return nil
+}
+
+// task is the pool's record of one task.
+type task struct {
+	id          string
+	spec        TaskSpec
+	deps        []string // resolved task ids
+	workspace   string
+	maxAttempts int
+	seq         int // submission order, to break priority ties
+	state       TaskState
+	attempts    int
+	instances   []string
+	lastError   string
+	createdAt   time.Time
+	finishedAt  time.Time
+}
+
+// TaskInfo is a snapshot of one task for status output.
+type TaskInfo struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name,omitempty"`
+	State       string     `json:"state"`
+	Priority    int        `json:"priority"`
+	DependsOn   []string   `json:"depends_on"`
+	Attempts    int        `json:"attempts"`
+	MaxAttempts int        `json:"max_attempts"`
+	Instances   []string   `json:"instances"`
+	Workspace   string     `json:"workspace"`
+	LastError   string     `json:"last_error,omitempty"`
+	Prompt      string     `json:"prompt"`
+	CreatedAt   time.Time  `json:"created_at"`
+	FinishedAt  *time.Time `json:"finished_at,omitempty"`
+}
+
+// promptPreview bounds the prompt shown in status output.
+const promptPreview = 200
+
+func (t *task) info() TaskInfo {
+	prompt := t.spec.Prompt
+	if len(prompt) > promptPreview {
+		cut := promptPreview
+		for cut > 0 && !utf8.RuneStart(prompt[cut]) {
+			cut--
+		}
+		prompt = prompt[:cut] + "…"
+	}
+	info := TaskInfo{
+		ID: t.id, Name: t.spec.Name, State: t.state.String(), Priority: t.spec.Priority,
+		DependsOn: append([]string{}, t.deps...), Attempts: t.attempts, MaxAttempts: t.maxAttempts,
+		Instances: append([]string{}, t.instances...), Workspace: t.workspace,
+		LastError: t.lastError, Prompt: prompt, CreatedAt: t.createdAt,
+	}
+	if t.state.Final() {
+		finished := t.finishedAt
+		info.FinishedAt = &finished
+	}
+	return info
+}
