@@ -1,0 +1,127 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/axiom-mcp/axiom-mcp/internal/app"
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+)
+
+// commonFlags are the flags every command shares.
+type commonFlags struct {
+	maxInstances    int
+	workspaceRoot   string
+	agentCommand    string
+	maxAttempts     int
+	idleTimeout     time.Duration
+	unproductiveFor time.Duration
+	minScore        int
+	killGrace       time.Duration
+	tick            time.Duration
+	logFile         string
+	logLevel        string
+	debugTools      bool
+}
+
+func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
+	fs := flag.NewFlagSet("axiom-mcp "+name, flag.ContinueOnError)
+	f := &commonFlags{}
+	fs.IntVar(&f.maxInstances, "max-instances", 10, "most agent instances running at once")
+	fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
+		"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
+	fs.StringVar(&f.agentCommand, "agent", agent.DefaultCommand,
+		"agent command; {prompt} is replaced by the task prompt as one argument (appended when absent), "+
+			"{workspace} and {task_id} too")
+	fs.IntVar(&f.maxAttempts, "max-attempts", 3, "instances a task may use before it fails")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Second, "kill an instance after this long with no activity")
+	fs.DurationVar(&f.unproductiveFor, "unproductive-after", 2*time.Minute,
+		"kill an instance whose score stays under -min-score this long")
+	fs.IntVar(&f.minScore, "min-score", 20, "score (0-100) under which an instance counts as unproductive")
+	fs.DurationVar(&f.killGrace, "kill-grace", 5*time.Second, "time between SIGTERM and SIGKILL when killing")
+	fs.DurationVar(&f.tick, "tick", time.Second, "how often instances are measured and scored")
+	fs.StringVar(&f.logFile, "log-file", "", "write logs to this file instead of stderr")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&f.debugTools, "debug-tools", false, "register a debug_panic tool, for testing panic recovery")
+	return fs, f
+}
+
+// config builds the app configuration and its logger; cleanup flushes the
+// logger.
+func (f *commonFlags) config() (app.Config, func(), error) {
+	logger, err := newLogger(f.logFile, f.logLevel)
+	if err != nil {
+		return app.Config{}, nil, err
+	}
+	if f.minScore < 1 || f.minScore > 100 {
+		return app.Config{}, nil, fmt.Errorf("-min-score %d is out of range: use 1 to 100", f.minScore)
+	}
+	if f.maxAttempts < 1 || f.maxAttempts > executor.MaxAttemptsLimit {
+		return app.Config{}, nil, fmt.Errorf("-max-attempts %d is out of range: use 1 to %d",
+			f.maxAttempts, executor.MaxAttemptsLimit)
+	}
+	cfg := app.Config{
+		MaxInstances: f.maxInstances, WorkspaceRoot: f.workspaceRoot, AgentCommand: f.agentCommand,
+		MaxAttempts: f.maxAttempts, IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
+		MinScore: f.minScore, KillGrace: f.killGrace, Tick: f.tick, DebugTools: f.debugTools,
+		Logger: logger,
+	}
+	return cfg, func() { _ = logger.Sync() }, nil
+}
+
+// newLogger logs to stderr, or to path when given; never to stdout.
+func newLogger(path, level string) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("-log-level %q: use debug, info, warn or error", level)
+	}
+	cfg := zap.NewProductionConfig()
+	cfg.Level = zap.NewAtomicLevelAt(lvl)
+	cfg.Encoding = "console"
+	cfg.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
+	cfg.OutputPaths = []string{"stderr"}
+	cfg.ErrorOutputPaths = []string{"stderr"}
+	if path != "" {
+		cfg.Encoding = "json"
+		cfg.OutputPaths = []string{path}
+	}
+	logger, err := cfg.Build()
+	if err != nil {
+		return nil, fmt.Errorf("build logger: %w", err)
+	}
+	return logger, nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ", ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// taskSpecs reads tasks from a file argument and -prompt flags.
+func taskSpecs(args []string, prompts []string) ([]executor.TaskSpec, error) {
+	var specs []executor.TaskSpec
+	if len(args) > 1 {
+		return nil, fmt.Errorf("give at most one task file, got %d arguments", len(args))
+	}
+	if len(args) == 1 {
+		fileSpecs, err := app.LoadTasks(args[0])
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, fileSpecs...)
+	}
+	for _, p := range prompts {
+		specs = append(specs, executor.TaskSpec{Prompt: p})
+	}
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("no tasks: give a task file or at least one -prompt")
+	}
+	return specs, nil
+}

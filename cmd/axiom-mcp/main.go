@@ -1,0 +1,161 @@
+// Command axiom-mcp is an MCP server that runs coding-agent CLIs in
+// parallel, each in its own pseudo-terminal and workspace, scores their
+// productivity and replaces the idle and the unproductive.
+//
+// Usage:
+//
+//	axiom-mcp [serve] [flags]        serve MCP over stdio (the default)
+//	axiom-mcp run [flags] [FILE] [-prompt P]...
+//	axiom-mcp demo [flags]           real Claude Code against a scripted model
+//	axiom-mcp version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/axiom-mcp/axiom-mcp/internal/app"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes one command and returns the process exit code: 0 on
+// success, 1 when a task failed or the server stopped on an error, 2 for a
+// usage error.
+func run(args []string) int {
+	command := "serve"
+	if len(args) > 0 && !isFlag(args[0]) {
+		command, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch command {
+	case "serve":
+		return serve(ctx, args)
+	case "run":
+		return runTasks(ctx, args)
+	case "demo":
+		return demo(ctx, args)
+	case "version":
+		fmt.Println("axiom-mcp", app.Version)
+		return 0
+	case "help", "-h", "--help":
+		usage()
+		return 0
+	default:
+		fmt.Fprintf(os.Stderr, "axiom-mcp: unknown command %q\n", command)
+		usage()
+		return 2
+	}
+}
+
+func serve(ctx context.Context, args []string) int {
+	// Reserve stdout for JSON-RPC before anything can print to it.
+	transport, err := app.ProtectStdout()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp:", err)
+		return 1
+	}
+	fs, flags := newFlagSet("serve")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "axiom-mcp serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg, cleanup, err := flags.config()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp:", err)
+		return 2
+	}
+	defer cleanup()
+	if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
+		cfg.Logger.Error("server stopped on an error: " + err.Error())
+		return 1
+	}
+	return 0
+}
+
+func runTasks(ctx context.Context, args []string) int {
+	fs, flags := newFlagSet("run")
+	var prompts stringList
+	fs.Var(&prompts, "prompt", "a task prompt; repeat for several tasks")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	specs, err := taskSpecs(fs.Args(), prompts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
+		return 2
+	}
+	cfg, cleanup, err := flags.config()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
+		return 2
+	}
+	defer cleanup()
+	ok, err := app.RunTasks(ctx, cfg, specs, os.Stdout)
+	return exitCode("run", ok, err)
+}
+
+func demo(ctx context.Context, args []string) int {
+	fs, flags := newFlagSet("demo")
+	claude := fs.String("claude", "", "path of the Claude Code binary (default: $AXIOM_CLAUDE_BIN, "+
+		".cache/npm in the source tree, or claude on PATH)")
+	dir := fs.String("dir", "", "directory for the demo's workspaces and Claude config (default: a new temporary directory)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	cfg, cleanup, err := flags.config()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp demo:", err)
+		return 2
+	}
+	defer cleanup()
+	ok, err := app.Demo(ctx, app.DemoConfig{Config: cfg, ClaudeBinary: *claude, Dir: *dir}, os.Stdout)
+	return exitCode("demo", ok, err)
+}
+
+func exitCode(command string, ok bool, err error) int {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "axiom-mcp %s: %v\n", command, err)
+		return 1
+	}
+	if !ok {
+		return 1
+	}
+	return 0
+}
+
+func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0, false
+	}
+	if err != nil {
+		return 2, false
+	}
+	return 0, true
+}
+
+func isFlag(arg string) bool { return len(arg) > 0 && arg[0] == '-' && arg != "-h" && arg != "--help" }
+
+func usage() {
+	fmt.Fprint(os.Stderr, `Usage:
+  axiom-mcp [serve] [flags]                 serve MCP over stdio (the default)
+  axiom-mcp run [flags] [FILE] [-prompt P]  run tasks from a YAML/JSON file or prompts
+  axiom-mcp demo [flags]                    run real Claude Code against a scripted model
+  axiom-mcp version
+
+Run "axiom-mcp COMMAND -h" for the flags of a command.
+`)
+}

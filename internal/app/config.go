@@ -1,0 +1,96 @@
+// Package app wires the pool, the MCP tools and the transports into the
+// commands of the axiom-mcp binary: serve (MCP over stdio), run (tasks from a
+// file or the command line) and demo (real Claude Code against the built-in
+// scripted model server).
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+// Version is the axiom-mcp version reported to MCP clients.
+const Version = "0.1.0"
+
+// Config is what every command needs to build a pool.
+type Config struct {
+	MaxInstances    int
+	WorkspaceRoot   string
+	AgentCommand    string
+	MaxAttempts     int
+	IdleTimeout     time.Duration
+	UnproductiveFor time.Duration
+	MinScore        int
+	KillGrace       time.Duration
+	Tick            time.Duration
+	// DebugTools registers a tool that panics, for tests of recovery.
+	DebugTools bool
+	// ExtraEnv is added to the environment of every agent.
+	ExtraEnv []string
+	Logger   *zap.Logger
+}
+
+// DefaultWorkspaceRoot returns the directory under which task workspaces are
+// created when none is configured: $AXIOM_WORKSPACE_ROOT, else
+// $XDG_STATE_HOME/axiom-mcp/workspaces, else
+// ~/.local/state/axiom-mcp/workspaces.
+func DefaultWorkspaceRoot() string {
+	if dir := os.Getenv("AXIOM_WORKSPACE_ROOT"); dir != "" {
+		return dir
+	}
+	state := os.Getenv("XDG_STATE_HOME")
+	if state == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return filepath.Join(os.TempDir(), "axiom-mcp", "workspaces")
+		}
+		state = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(state, "axiom-mcp", "workspaces")
+}
+
+// poolOptions turns the configuration into executor options.
+func (c Config) poolOptions() (executor.Options, error) {
+	command := c.AgentCommand
+	if command == "" {
+		command = agent.DefaultCommand
+	}
+	tpl, err := agent.Parse(command)
+	if err != nil {
+		return executor.Options{}, fmt.Errorf("invalid --agent: %w", err)
+	}
+	if c.MaxInstances < 1 {
+		return executor.Options{}, fmt.Errorf("--max-instances %d is out of range: use 1 or more", c.MaxInstances)
+	}
+	if c.IdleTimeout < 0 || c.UnproductiveFor < 0 || c.KillGrace < 0 || c.Tick < 0 {
+		return executor.Options{}, fmt.Errorf("durations must not be negative: check --idle-timeout, " +
+			"--unproductive-after, --kill-grace and --tick")
+	}
+	root, err := filepath.Abs(c.WorkspaceRoot)
+	if err != nil {
+		return executor.Options{}, fmt.Errorf("resolve --workspace-root %q: %w", c.WorkspaceRoot, err)
+	}
+	env := os.Environ()
+	env = append(env, c.ExtraEnv...)
+	return executor.Options{
+		MaxInstances:  c.MaxInstances,
+		WorkspaceRoot: root,
+		Agent:         tpl,
+		Env:           env,
+		Thresholds: scoring.Thresholds{
+			IdleTimeout: c.IdleTimeout, UnproductiveFor: c.UnproductiveFor, MinScore: c.MinScore,
+		},
+		MaxAttempts:  c.MaxAttempts,
+		KillGrace:    c.KillGrace,
+		TickInterval: c.Tick,
+		Logger:       c.Logger,
+	}, nil
+}

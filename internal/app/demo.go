@@ -1,0 +1,109 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/internal/claudeenv"
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/mockmodel"
+)
+
+// DemoConfig configures the demo.
+type DemoConfig struct {
+	Config
+	// ClaudeBinary is the Claude Code CLI to run. Empty means search with
+	// claudeenv.FindBinary.
+	ClaudeBinary string
+	// Dir holds the demo's workspaces and Claude config. Empty means a new
+	// temporary directory, which is kept for inspection.
+	Dir string
+}
+
+// demoTasks are the demo's tasks: each names the file the scripted model
+// writes, and the last one runs only after two others succeed.
+var demoTasks = []executor.TaskSpec{
+	{Name: "greeting", Prompt: "Create hello.txt with a friendly greeting [[write file=hello.txt]]"},
+	{Name: "notes", Prompt: "Write the release notes to NOTES.md [[write file=NOTES.md]]"},
+	{Name: "script", Prompt: "Add a shell script build.sh that builds the project [[write file=build.sh]]"},
+	{Name: "config", Prompt: "Create config.json with default settings [[write file=config.json]]", Priority: 5},
+	{Name: "summary", Prompt: "Summarise the work in SUMMARY.md [[write file=SUMMARY.md]]",
+		DependsOn: []string{"greeting", "notes"}},
+}
+
+// Demo runs real Claude Code instances in parallel against the built-in
+// scripted model server on 127.0.0.1, so it needs no account and no network.
+// It returns true when every task succeeded.
+func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
+	bin, err := demoBinary(cfg.ClaudeBinary)
+	if err != nil {
+		return false, err
+	}
+	dir := cfg.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "axiom-demo-"); err != nil {
+			return false, fmt.Errorf("create demo directory: %w", err)
+		}
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return false, fmt.Errorf("resolve demo directory: %w", err)
+	}
+
+	model := mockmodel.New(cfg.Logger.Named("model"))
+	baseURL, err := model.Start("127.0.0.1:0")
+	if err != nil {
+		return false, fmt.Errorf("start scripted model server: %w", err)
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = model.Close(closeCtx)
+	}()
+
+	workspaces := filepath.Join(dir, "workspaces")
+	env, err := claudeenv.Prepare(filepath.Join(dir, "claude"), baseURL, workspaces)
+	if err != nil {
+		return false, err
+	}
+	cfg.ExtraEnv = append(cfg.ExtraEnv, env...)
+	cfg.WorkspaceRoot = workspaces
+	cfg.AgentCommand = fmt.Sprintf("%s -p {prompt} --output-format stream-json --verbose "+
+		"--permission-mode acceptEdits", shellQuote(bin))
+	cfg.Logger.Info("demo starting", zap.String("claude", bin), zap.String("model", baseURL),
+		zap.String("dir", dir))
+	fmt.Fprintf(out, "demo: %d Claude Code tasks against the scripted model at %s\n", len(demoTasks), baseURL)
+	fmt.Fprintf(out, "demo: claude is %s\n", bin)
+
+	ok, err := RunTasks(ctx, cfg.Config, demoTasks, out)
+	stats := model.Stats()
+	fmt.Fprintf(out, "model server: %d requests from agents, %d errors\n", stats.Main, stats.Errors)
+	fmt.Fprintf(out, "demo files are under %s\n", workspaces)
+	return ok, err
+}
+
+func demoBinary(bin string) (string, error) {
+	if bin == "" {
+		wd, _ := os.Getwd()
+		bin = claudeenv.FindBinary(wd)
+	}
+	if bin == "" {
+		return "", fmt.Errorf("claude not found: install it with " +
+			"npm install --prefix .cache/npm @anthropic-ai/claude-code@2.1.197, or pass --claude PATH")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("claude binary %s: %w", bin, err)
+	}
+	return bin, nil
+}
+
+// shellQuote quotes s for the agent command template's word splitting.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

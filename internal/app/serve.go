@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/server"
+	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
+)
+
+// ProtectStdout reserves the process's standard output for the MCP
+// transport. It duplicates fd 1 into a new descriptor for the transport,
+// then points fd 1 and os.Stdout at standard error, so a stray print from
+// any library or a panic trace can never corrupt the JSON-RPC stream.
+func ProtectStdout() (*os.File, error) {
+	fd, err := unix.FcntlInt(uintptr(unix.Stdout), unix.F_DUPFD_CLOEXEC, 3)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate stdout for the transport: %w", err)
+	}
+	if err := unix.Dup3(unix.Stderr, unix.Stdout, 0); err != nil {
+		_ = unix.Close(fd)
+		return nil, fmt.Errorf("point stdout at stderr: %w", err)
+	}
+	os.Stdout = os.Stderr
+	return os.NewFile(uintptr(fd), "mcp-stdout"), nil
+}
+
+// Serve runs the MCP server on stdin and out until stdin ends or ctx is
+// done, then ends every instance and returns.
+func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) error {
+	log := cfg.Logger
+	opts, err := cfg.poolOptions()
+	if err != nil {
+		return err
+	}
+	pool, err := executor.New(opts)
+	if err != nil {
+		return err
+	}
+	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: log})
+
+	poolCtx, stopPool := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
+	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
+
+	log.Info("serving MCP on stdio", zap.String("workspace_root", opts.WorkspaceRoot),
+		zap.Int("max_instances", opts.MaxInstances), zap.String("agent", opts.Agent.String()))
+	stdio := server.NewStdioServer(srv.MCP())
+	stdio.SetErrorLogger(zap.NewStdLog(log))
+	listenErr := stdio.Listen(ctx, stdin, out)
+	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {
+		log.Error("stdio transport stopped", zap.Error(listenErr))
+	}
+	log.Info("client gone: ending every instance")
+	stopPool()
+	wg.Wait()
+	log.Info("server stopped")
+	if errors.Is(listenErr, context.Canceled) {
+		return nil
+	}
+	return listenErr
+}

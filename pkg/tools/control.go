@@ -1,0 +1,93 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+)
+
+// KillInput is the input of the kill tool.
+type KillInput struct {
+	InstanceID string `json:"instance_id" jsonschema:"The instance to end, as listed by status."`
+	Reason     string `json:"reason,omitempty" jsonschema:"Why it is killed; kept in status and logs."`
+	Requeue    *bool  `json:"requeue,omitempty" jsonschema:"Queue the task again for a fresh instance (default true); false cancels the task."`
+}
+
+func killTool() mcp.Tool {
+	return mcp.NewTool("kill",
+		mcp.WithDescription("End a running instance: SIGTERM to its whole process group, a grace period, then "+
+			"SIGKILL. The reason is recorded. Its task goes back to the queue for a fresh instance unless "+
+			"requeue is false, which cancels the task. The workspace is kept."),
+		mcp.WithInputSchema[KillInput](),
+		mcp.WithOutputSchema[executor.KillResult](),
+		mcp.WithTitleAnnotation("Kill an instance"),
+		mcp.WithReadOnlyHintAnnotation(false),
+		mcp.WithDestructiveHintAnnotation(true),
+		mcp.WithIdempotentHintAnnotation(false),
+		mcp.WithOpenWorldHintAnnotation(false),
+	)
+}
+
+func (s *Server) kill(_ context.Context, in KillInput) (executor.KillResult, error) {
+	if strings.TrimSpace(in.InstanceID) == "" {
+		return executor.KillResult{}, errorf("instance_id is empty: give an instance id from status")
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" {
+		reason = "killed by the client"
+	} else {
+		reason = "killed by the client: " + reason
+	}
+	requeue := in.Requeue == nil || *in.Requeue
+	return s.pool.Kill(in.InstanceID, reason, requeue)
+}
+
+// InterveneInput is the input of the intervene tool.
+type InterveneInput struct {
+	InstanceID string   `json:"instance_id" jsonschema:"The instance to type into, as listed by status."`
+	Text       string   `json:"text,omitempty" jsonschema:"Text to type, sent as is."`
+	Keys       []string `json:"keys,omitempty" jsonschema:"Named keys sent after the text, in order: enter, esc, tab, backspace, up, down, left, right, space, ctrl-c, ctrl-d."`
+}
+
+// InterveneOutput is the result of the intervene tool.
+type InterveneOutput struct {
+	InstanceID   string `json:"instance_id"`
+	BytesWritten int    `json:"bytes_written"`
+}
+
+func interveneTool() mcp.Tool {
+	return mcp.NewTool("intervene",
+		mcp.WithDescription("Type into an instance's terminal: text, then named keys such as enter, esc, "+
+			"ctrl-c, up, down or tab. Use it to answer an agent's question or redirect it; it counts as "+
+			"activity. Check status afterwards to see the screen."),
+		mcp.WithInputSchema[InterveneInput](),
+		mcp.WithOutputSchema[InterveneOutput](),
+		mcp.WithTitleAnnotation("Type into an instance"),
+		mcp.WithReadOnlyHintAnnotation(false),
+		mcp.WithDestructiveHintAnnotation(false),
+		mcp.WithIdempotentHintAnnotation(false),
+		mcp.WithOpenWorldHintAnnotation(false),
+	)
+}
+
+func (s *Server) intervene(ctx context.Context, in InterveneInput) (InterveneOutput, error) {
+	if strings.TrimSpace(in.InstanceID) == "" {
+		return InterveneOutput{}, errorf("instance_id is empty: give an instance id from status")
+	}
+	n, err := s.pool.Intervene(ctx, in.InstanceID, in.Text, in.Keys)
+	if errors.Is(err, executor.ErrNotReading) {
+		return InterveneOutput{}, fmt.Errorf("%w after %d bytes: the agent is busy or not reading its terminal; "+
+			"check status and try again later, or kill it", err, n)
+	}
+	if err != nil {
+		return InterveneOutput{}, err
+	}
+	return InterveneOutput{InstanceID: in.InstanceID, BytesWritten: n}, nil
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

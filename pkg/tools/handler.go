@@ -1,0 +1,46 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// handle adapts a typed tool function. Arguments are decoded strictly, so a
+// misspelt field is reported instead of ignored. An error from fn becomes a
+// tool result with isError set, for the model to read and act on.
+func handle[In, Out any](fn func(context.Context, In) (Out, error)) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var in In
+		if err := decodeArguments(req.GetArguments(), &in); err != nil {
+			return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %v: check the names and types "+
+				"against the tool's input schema", req.Params.Name, err)), nil
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return mcp.NewToolResultError(err.Error()), nil
+		}
+		text, err := json.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s result: %w", req.Params.Name, err)
+		}
+		return mcp.NewToolResultStructured(out, string(text)), nil
+	}
+}
+
+func decodeArguments(args map[string]any, target any) error {
+	if args == nil {
+		args = map[string]any{}
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(target)
+}
