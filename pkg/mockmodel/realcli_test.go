@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,15 +15,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
+
+	"github.com/axiom-mcp/axiom-mcp/internal/realclaude"
 )
 
-// unshareHint is the command that runs the real-CLI test with loopback as the
-// only network interface.
-const unshareHint = "run it as root with: unshare -n sh -c 'ip link set lo up && go test ./pkg/mockmodel/ -run RealCLI -v'"
-
 func TestRealCLIWritesFile(t *testing.T) {
-	claudeBin := findClaudeBinary(t)
-	requireLoopbackOnly(t)
+	claudeBin := realclaude.Binary(t)
 
 	server := New(zaptest.NewLogger(t))
 	baseURL, err := server.Start("127.0.0.1:0")
@@ -62,60 +57,6 @@ func TestRealCLIWritesFile(t *testing.T) {
 	assert.Equal(t, "Done: wrote hello.txt.", result["result"])
 	assert.Equal(t, int64(2), server.Stats().Main)
 	assert.Equal(t, int64(0), server.Stats().Errors)
-}
-
-// findClaudeBinary returns the CLI named by AXIOM_CLAUDE_BIN, or the copy
-// installed under .cache/npm in the module root, and skips the test when
-// neither exists.
-func findClaudeBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("AXIOM_CLAUDE_BIN"); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			t.Skipf("AXIOM_CLAUDE_BIN=%q is not usable (%v): install Claude Code 2.1.197 or fix the variable", bin, err)
-		}
-		return bin
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Skipf("Claude Code CLI not found: %v; set AXIOM_CLAUDE_BIN", err)
-	}
-	bin := filepath.Join(root, ".cache", "npm", "node_modules", ".bin", "claude")
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("Claude Code CLI not found at %s: run npm install --prefix .cache/npm @anthropic-ai/claude-code@2.1.197 or set AXIOM_CLAUDE_BIN", bin)
-	}
-	return bin
-}
-
-// moduleRoot returns the nearest directory at or above the working directory
-// that contains go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// requireLoopbackOnly skips the test unless every network interface is a
-// loopback interface, because the CLI must not reach any other host.
-func requireLoopbackOnly(t *testing.T) {
-	t.Helper()
-	interfaces, err := net.Interfaces()
-	require.NoError(t, err)
-	for _, iface := range interfaces {
-		if iface.Flags&net.FlagLoopback == 0 {
-			t.Skipf("network interface %s is not loopback, so the CLI could reach other hosts: %s", iface.Name, unshareHint)
-		}
-	}
 }
 
 // claudeEnv returns the CLI environment: the fake server as API, fresh home,
