@@ -240,3 +240,19 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// eventKinds returns the kinds of the pool events received as logging
+// notifications.
+func (s *server) eventKinds() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var kinds []string
+	for _, msg := range s.logs {
+		if data, ok := msg.Data.(map[string]any); ok {
+			if kind, ok := data["kind"].(string); ok {
+				kinds = append(kinds, kind)
+			}
+		}
+	}
+	return kinds
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,6 +32,7 @@ func TestPoolOverStdio(t *testing.T) {
 		assert.True(t, names[want], "tool %s listed", want)
 	}
 
+	require.NoError(t, s.session.SetLoggingLevel(t.Context(), &mcp.SetLoggingLevelParams{Level: "info"}))
 	var spawned spawnResult
 	start := time.Now()
 	s.callOK(t, "spawn", map[string]any{"tasks": []map[string]any{
@@ -87,11 +89,56 @@ func TestPoolOverStdio(t *testing.T) {
 	assert.Equal(t, "hello axiom\n", string(input))
 	assert.ElementsMatch(t, []string{"file-1.txt", "file-2.txt", "file-3.txt"}, byID[writer.InstanceID].FilesCreated)
 
+	kinds := s.eventKinds()
+	assert.Contains(t, kinds, "instance_warning", "a warning notification precedes the idle kill")
+	assert.Contains(t, kinds, "instance_killed")
+	assert.Contains(t, kinds, "task_finished")
+
 	exitErr, _ := s.stop(t)
 	assert.NoError(t, exitErr)
 	for _, inst := range st.Instances {
 		assert.Empty(t, liveMembers(t, inst.PID), "instance %s left processes", inst.ID)
 	}
+}
+
+func TestRunCommandPrintsSummary(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "tasks.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`tasks:
+  - name: good
+    prompt: productive:2
+  - name: bad
+    prompt: exit:3
+    max_attempts: 1
+  - name: after-bad
+    prompt: exit:0
+    depends_on: [bad]
+`), 0o600))
+	cmd := exec.Command(serverBin, "run", "--agent", agentBin, "--workspace-root", filepath.Join(dir, "ws"), file)
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, "output:\n%s", out)
+	assert.Equal(t, 1, exitErr.ExitCode(), "a failed task makes run exit 1")
+	text := string(out)
+	assert.Regexp(t, `good\s+succeeded\s+1/3\s+2`, text)
+	assert.Regexp(t, `bad\s+failed\s+1/1`, text)
+	assert.Regexp(t, `after-bad\s+blocked`, text)
+	assert.Contains(t, text, "1 succeeded, 1 failed, 0 cancelled, 1 blocked")
+}
+
+func TestRunCommandRejectsBadFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tasks.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("tasks:\n  - prompt: x\n    priority: -2\n"), 0o600))
+	out, err := exec.Command(serverBin, "run", "--agent", agentBin, "--workspace-root", t.TempDir(), file).CombinedOutput()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr)
+	assert.Equal(t, 1, exitErr.ExitCode())
+	assert.Contains(t, string(out), "priority -2 is negative")
+
+	out, err = exec.Command(serverBin, "run", "--agent", agentBin, filepath.Join(t.TempDir(), "missing.yaml")).CombinedOutput()
+	require.ErrorAs(t, err, &exitErr)
+	assert.Equal(t, 2, exitErr.ExitCode())
+	assert.Contains(t, string(out), "missing.yaml")
 }
 
 func TestMCP01StdoutCarriesOnlyJSONRPC(t *testing.T) {

@@ -83,7 +83,9 @@ func RunTasks(ctx context.Context, cfg Config, specs []executor.TaskSpec, out io
 	printers.Add(1)
 	go func() { defer printers.Done(); printEvents(out, events) }()
 
-	tasks, err := pool.Submit(specs)
+	fmt.Fprintf(out, "running %d tasks, at most %d at once, workspaces under %s\n",
+		len(specs), opts.MaxInstances, opts.WorkspaceRoot)
+	_, err = pool.Submit(specs)
 	if err != nil {
 		stopPool()
 		<-poolDone
@@ -91,8 +93,6 @@ func RunTasks(ctx context.Context, cfg Config, specs []executor.TaskSpec, out io
 		printers.Wait()
 		return false, err
 	}
-	fmt.Fprintf(out, "running %d tasks, at most %d at once, workspaces under %s\n",
-		len(tasks), opts.MaxInstances, opts.WorkspaceRoot)
 
 	waitForTasks(ctx, pool, out)
 	status, _ := pool.Status(executor.Filter{TailLines: 1})
