@@ -20,7 +20,7 @@ import (
 // Version is the axiom-mcp version reported to MCP clients.
 const Version = "0.1.0"
 
-// Config is what every command needs to build a pool.
+// Config holds the settings every command needs to build a pool.
 type Config struct {
 	MaxInstances    int
 	WorkspaceRoot   string

@@ -24,7 +24,7 @@ const (
 // Template is a parsed agent command.
 type Template struct {
 	argv []string
-	// Stdin is where the agent's standard input comes from.
+	// Stdin is the source of the agent's standard input.
 	Stdin Stdin
 }
 

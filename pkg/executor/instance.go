@@ -163,7 +163,7 @@ func (i *Instance) markOutput() {
 	i.mu.Unlock()
 }
 
-// writeReply forwards the emulator's answers to terminal queries to the
+// writeReply forwards the emulator's replies to terminal queries to the
 // agent, as a real terminal would.
 func (i *Instance) writeReply(p []byte) {
 	i.input.enqueue(append([]byte(nil), p...))

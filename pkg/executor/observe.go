@@ -10,8 +10,8 @@ import (
 
 // tick measures the instance, feeds the scoring tracker and returns the
 // judgement. table is one process-table snapshot shared by all instances of
-// a tick; the instance remembers its processes so that it can end them later
-// even if they leave its session.
+// a tick. The instance remembers its processes, so it can end them later even
+// if they leave its session.
 func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bool) {
 	lines := i.screen.Lines()
 	files := i.watcher.Snapshot()

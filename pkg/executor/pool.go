@@ -94,7 +94,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 }
 
-// tick judges every running instance and kills those whose verdict says so.
+// tick judges every running instance and kills those with a kill verdict.
 func (p *Pool) tick() {
 	table, err := proctree.Scan()
 	if err != nil {
@@ -245,9 +245,8 @@ func (p *Pool) resolveDeps(index int, refs []string, batch []*task, batchNames m
 	return deps, nil
 }
 
-// checkCycles rejects dependency cycles among new tasks; a task can only
-// depend on existing tasks or tasks of the same request, so a cycle must lie
-// within the request.
+// checkCycles rejects dependency cycles among new tasks. Existing tasks
+// cannot depend on new ones, so a cycle must lie within the request.
 func checkCycles(tasks []*task) error {
 	byID := make(map[string]*task, len(tasks))
 	for _, t := range tasks {

@@ -60,7 +60,7 @@ func (th Thresholds) Validate() error {
 	return nil
 }
 
-// Sample is what was measured about an instance since the previous sample.
+// Sample holds the measurements of an instance since the previous sample.
 type Sample struct {
 	At time.Time
 	// ChangedLines counts screen rows that changed in a meaningful way:
