@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -70,6 +71,7 @@ func TestPTY03SlaveHeldByGrandchild(t *testing.T) {
 	pool := startPool(t, Options{DrainWindow: 500 * time.Millisecond},
 		"bash", "-c", `'trap "" HUP; sleep 1000 & echo started; exit 0'`, "{prompt}")
 	goroutines := runtime.NumGoroutine()
+	fds := openFDs(t)
 	task := submitOne(t, pool, TaskSpec{Prompt: "unused"})
 
 	final := waitTask(t, pool, task.ID, 5*time.Second)
@@ -82,6 +84,7 @@ func TestPTY03SlaveHeldByGrandchild(t *testing.T) {
 	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
+	assert.LessOrEqual(t, openFDs(t), fds, "the instance closed its descriptors")
 	if !assert.LessOrEqual(t, runtime.NumGoroutine(), goroutines, "instance goroutines stopped") {
 		buf := make([]byte, 1<<20)
 		t.Log(string(buf[:runtime.Stack(buf, true)]))
@@ -218,4 +221,11 @@ func TestStartFailureIsReported(t *testing.T) {
 	final := waitTask(t, pool, task.ID, 5*time.Second)
 	assert.Equal(t, "failed", final.State)
 	assert.Contains(t, final.LastError, "could not start")
+}
+
+func openFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(entries)
 }
