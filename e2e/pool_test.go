@@ -135,6 +135,12 @@ func TestRunCommandRejectsBadFile(t *testing.T) {
 	assert.Equal(t, 1, exitErr.ExitCode())
 	assert.Contains(t, string(out), "priority -2 is negative")
 
+	require.NoError(t, os.WriteFile(file, []byte("tasks:\n  - promt: x\n"), 0o600))
+	out, err = exec.Command(serverBin, "run", "--agent", agentBin, file).CombinedOutput()
+	require.ErrorAs(t, err, &exitErr)
+	assert.Equal(t, 2, exitErr.ExitCode())
+	assert.Contains(t, string(out), "promt", "a misspelt key is named")
+
 	out, err = exec.Command(serverBin, "run", "--agent", agentBin, filepath.Join(t.TempDir(), "missing.yaml")).CombinedOutput()
 	require.ErrorAs(t, err, &exitErr)
 	assert.Equal(t, 2, exitErr.ExitCode())

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -44,11 +45,16 @@ func LoadTasks(path string) ([]executor.TaskSpec, error) {
 	return file.Tasks, nil
 }
 
+// decodeJSONTasks decodes strictly, so a misspelt key such as "promt" is
+// reported instead of ignored.
 func decodeJSONTasks(data []byte, file *TaskFile) error {
+	var target any = file
 	if trimmed := strings.TrimSpace(string(data)); strings.HasPrefix(trimmed, "[") {
-		return json.Unmarshal(data, &file.Tasks)
+		target = &file.Tasks
 	}
-	return json.Unmarshal(data, file)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(target)
 }
 
 func decodeYAMLTasks(data []byte, file *TaskFile) error {
@@ -56,10 +62,13 @@ func decodeYAMLTasks(data []byte, file *TaskFile) error {
 	if err := yaml.Unmarshal(data, &probe); err != nil {
 		return err
 	}
+	var target any = file
 	if _, isList := probe.([]any); isList {
-		return yaml.Unmarshal(data, &file.Tasks)
+		target = &file.Tasks
 	}
-	return yaml.Unmarshal(data, file)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	return dec.Decode(target)
 }
 
 // RunTasks runs specs through a pool, prints progress to out while they run

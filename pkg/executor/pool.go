@@ -102,6 +102,9 @@ func (p *Pool) tick() {
 	}
 	now := p.opts.Now()
 	p.mu.Lock()
+	// A task whose instance could not start is queued again; this pass
+	// gives it its next attempt.
+	p.scheduleLocked()
 	running := make([]*Instance, 0, len(p.running))
 	for _, inst := range p.running {
 		running = append(running, inst)
@@ -156,8 +159,11 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range tasks {
+	for i, t := range tasks {
 		if err := p.createWorkspace(t); err != nil {
+			for _, created := range tasks[:i] {
+				_ = os.Remove(created.workspace)
+			}
 			return nil, err
 		}
 	}
@@ -182,6 +188,7 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 // the new ones, and checks names and workspaces for clashes.
 func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 	batchNames := make(map[string]string)
+	workspaces := make(map[string]int)
 	tasks := make([]*task, len(specs))
 	now := p.opts.Now()
 	for i, spec := range specs {
@@ -199,6 +206,11 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 			batchNames[spec.Name] = t.id
 		}
 		t.workspace = p.workspacePath(t)
+		if first, dup := workspaces[t.workspace]; dup {
+			return nil, fmt.Errorf("task %d: workdir %q is also the workspace of task %d in this request: "+
+				"give each task its own workdir", i, spec.Workdir, first)
+		}
+		workspaces[t.workspace] = i
 		tasks[i] = t
 	}
 	for i, t := range tasks {

@@ -147,6 +147,8 @@ func TestSubmitRejectsBadInput(t *testing.T) {
 		{"escaping workdir", []TaskSpec{{Prompt: "x", Workdir: "../out"}}, "leaves the workspace root"},
 		{"existing workdir", []TaskSpec{{Prompt: "x", Workdir: existing.ID}}, "already exists"},
 		{"no tasks", nil, "no tasks given"},
+		{"shared workdir", []TaskSpec{{Prompt: "x", Workdir: "same"}, {Prompt: "y", Workdir: "same"}}, "also the workspace of task 0"},
+		{"late failure", []TaskSpec{{Prompt: "x", Workdir: "fresh"}, {Prompt: "y", Workdir: existing.ID}}, "already exists"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,6 +160,10 @@ func TestSubmitRejectsBadInput(t *testing.T) {
 	st, err := pool.Status(Filter{})
 	require.NoError(t, err)
 	assert.Len(t, st.Tasks, 1, "nothing was queued by a rejected request")
+	for _, dir := range []string{"same", "fresh"} {
+		_, err := os.Stat(filepath.Join(pool.Options().WorkspaceRoot, dir))
+		assert.True(t, os.IsNotExist(err), "a rejected request leaves no workspace %s", dir)
+	}
 }
 
 func TestDependencyByIDAcrossRequests(t *testing.T) {

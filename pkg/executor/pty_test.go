@@ -216,10 +216,11 @@ func TestExitCodeFailsAfterAttempts(t *testing.T) {
 }
 
 func TestStartFailureIsReported(t *testing.T) {
-	pool := startPool(t, Options{MaxAttempts: 1}, "/nonexistent/agent-"+strconv.Itoa(time.Now().Nanosecond()))
+	pool := startPool(t, Options{MaxAttempts: 2}, "/nonexistent/agent-"+strconv.Itoa(time.Now().Nanosecond()))
 	task := submitOne(t, pool, TaskSpec{Prompt: "x"})
-	final := waitTask(t, pool, task.ID, 5*time.Second)
+	final := waitTask(t, pool, task.ID, 10*time.Second)
 	assert.Equal(t, "failed", final.State)
+	assert.Equal(t, 2, final.Attempts, "a failed start is retried")
 	assert.Contains(t, final.LastError, "could not start")
 }
 

@@ -80,7 +80,7 @@ func (p *Pool) startLocked(t *task) {
 		OnEnd:           p.onInstanceEnd,
 	})
 	if err != nil {
-		p.log.Error("start instance failed", zap.String("task", t.id), zap.Error(err))
+		p.log.Warn("start instance failed", zap.String("task", t.id), zap.Error(err))
 		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
 		return
 	}
@@ -133,7 +133,7 @@ func (p *Pool) retryOrFailLocked(t *task, reason string) {
 		return
 	}
 	if t.attempts >= t.maxAttempts {
-		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("%s; gave up after %d attempts", reason, t.attempts))
+		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("%s; gave up after %s", reason, attempts(t.attempts)))
 		return
 	}
 	t.state = TaskQueued
@@ -183,4 +183,11 @@ func (p *Pool) shutdown() {
 	}
 	p.wg.Wait()
 	p.bus.close()
+}
+
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }
