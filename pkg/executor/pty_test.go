@@ -157,6 +157,7 @@ func TestPROC04TermThenKill(t *testing.T) {
 		st, _ := pool.Status(Filter{InstanceID: inst.ID})
 		return len(st.Instances) == 1 && strings.Contains(strings.Join(st.Instances[0].ScreenTail, "\n"), "ignoring SIGTERM")
 	}, 5*time.Second, 20*time.Millisecond)
+	require.Positive(t, inst.PID, "never signal pid 0, the test's own group")
 	require.NoError(t, syscall.Kill(inst.PID, syscall.SIGSTOP))
 
 	start := time.Now()

@@ -37,21 +37,24 @@ func TestMembersFindsGroupSessionAndDescendants(t *testing.T) {
 		_ = cmd.Wait()
 	})
 
-	var members []Proc
+	// Wait until setsid has run: before that the child is still in the
+	// shell's session.
+	var setsidChild Proc
 	require.Eventually(t, func() bool {
 		table, err := Scan()
 		require.NoError(t, err)
-		members = table.Members(cmd.Process.Pid)
-		return len(members) == 3
-	}, 5e9, 5e7, "expected the shell and both sleeps")
-
-	var setsidChild Proc
-	for _, proc := range members {
-		if proc.SID != cmd.Process.Pid {
-			setsidChild = proc
+		members := table.Members(cmd.Process.Pid)
+		setsidChild = Proc{}
+		for _, proc := range members {
+			if proc.SID != cmd.Process.Pid {
+				setsidChild = proc
+			}
 		}
-	}
-	assert.NotZero(t, setsidChild.PID, "the setsid sleep left the session but is still a member")
+		return len(members) == 3 && setsidChild.PID > 0
+	}, 5e9, 5e7, "expected the shell, both sleeps, and the setsid sleep in its own session")
+
+	// Never signal pid 0: that would reach this test's own process group.
+	require.Positive(t, setsidChild.PID)
 	_ = syscall.Kill(setsidChild.PID, syscall.SIGKILL)
 }
 
