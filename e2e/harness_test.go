@@ -210,13 +210,7 @@ func liveMembers(t *testing.T, leader int) []proctree.Proc {
 	t.Helper()
 	table, err := proctree.Scan()
 	require.NoError(t, err)
-	var live []proctree.Proc
-	for _, proc := range table.Members(leader) {
-		if proc.State != 'Z' {
-			live = append(live, proc)
-		}
-	}
-	return live
+	return table.LiveMembers(leader)
 }
 
 func processGone(pid int) bool {

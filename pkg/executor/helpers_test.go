@@ -119,13 +119,7 @@ func sessionMembers(t *testing.T, leader int) []proctree.Proc {
 	t.Helper()
 	table, err := proctree.Scan()
 	require.NoError(t, err)
-	var live []proctree.Proc
-	for _, proc := range table.Members(leader) {
-		if proc.State != 'Z' {
-			live = append(live, proc)
-		}
-	}
-	return live
+	return table.LiveMembers(leader)
 }
 
 func testTemplate() agent.Template { return agent.MustParse(testAgentPath) }

@@ -25,7 +25,7 @@ type startSpec struct {
 
 // startInPTY starts the agent as the leader of a new session whose
 // controlling terminal is a new pseudo-terminal of the given size. The size
-// is set before exec, so the agent never sees a 0x0 terminal. The returned
+// is set before exec, so the agent never starts on a 0x0 terminal. The returned
 // file is the PTY master; the parent's copy of the slave is already closed.
 func startInPTY(spec startSpec) (*exec.Cmd, *os.File, error) {
 	cmd := exec.Command(spec.Argv[0], spec.Argv[1:]...)

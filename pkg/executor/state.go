@@ -2,7 +2,7 @@ package executor
 
 import "fmt"
 
-// InstanceState is where an instance is in its life.
+// InstanceState is the stage an instance has reached in its life.
 type InstanceState int
 
 // Instance states, in the order an instance passes through them.
@@ -15,7 +15,7 @@ const (
 	StateIdle
 	// StateExited: the process ended by itself.
 	StateExited
-	// StateKilled: the server ended the process; the kill reason says why.
+	// StateKilled: the server ended the process; the kill reason records why.
 	StateKilled
 )
 

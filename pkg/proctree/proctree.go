@@ -152,3 +152,14 @@ func CPUTicks(procs []Proc) uint64 {
 	}
 	return total
 }
+
+// LiveMembers returns Members(leader) without zombies.
+func (t Table) LiveMembers(leader int) []Proc {
+	var live []Proc
+	for _, proc := range t.Members(leader) {
+		if proc.State != 'Z' {
+			live = append(live, proc)
+		}
+	}
+	return live
+}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Verdict is what the pool should do with an instance.
+// Verdict is the action the pool should take on an instance.
 type Verdict int
 
 // Verdicts, from harmless to final.
