@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/termkeys"
 )
 
 // InputTimeout bounds how long Intervene waits for an agent to take input.
@@ -58,7 +60,7 @@ func (p *Pool) Kill(instanceID, reason string, requeue bool) (KillResult, error)
 // not read its input within InputTimeout it returns ErrNotReading with the
 // count written so far.
 func (p *Pool) Intervene(ctx context.Context, instanceID, text string, keyNames []string) (int, error) {
-	seq, err := encodeKeys(keyNames)
+	seq, err := termkeys.Encode(keyNames)
 	if err != nil {
 		return 0, err
 	}

@@ -3,10 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -112,42 +109,3 @@ func (iw *inputWriter) close() {
 }
 
 var errInstanceEnded = errors.New("instance has ended")
-
-// keys maps the key names intervene accepts to the bytes a terminal sends.
-var keys = map[string]string{
-	"enter":     "\r",
-	"esc":       "\x1b",
-	"escape":    "\x1b",
-	"tab":       "\t",
-	"backspace": "\x7f",
-	"up":        "\x1b[A",
-	"down":      "\x1b[B",
-	"right":     "\x1b[C",
-	"left":      "\x1b[D",
-	"ctrl-c":    "\x03",
-	"ctrl-d":    "\x04",
-	"space":     " ",
-}
-
-// KeyNames returns the key names accepted by Intervene, sorted.
-func KeyNames() []string {
-	names := make([]string, 0, len(keys))
-	for name := range keys {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// encodeKeys returns the terminal bytes for named keys.
-func encodeKeys(names []string) (string, error) {
-	var b strings.Builder
-	for _, name := range names {
-		seq, ok := keys[strings.ToLower(strings.TrimSpace(name))]
-		if !ok {
-			return "", fmt.Errorf("unknown key %q: use one of %s", name, strings.Join(KeyNames(), ", "))
-		}
-		b.WriteString(seq)
-	}
-	return b.String(), nil
-}
