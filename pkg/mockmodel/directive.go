@@ -2,18 +2,11 @@ package mockmodel
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 )
-
-// maxDelay is the longest [[delay]] accepted. Claude Code 2.1.197 sends
-// x-stainless-timeout: 600, so a longer hold would end in a client timeout.
-const maxDelay = 600 * time.Second
 
 // directive is one [[name key=value ...]] instruction found in a prompt.
 type directive struct {
@@ -21,14 +14,6 @@ type directive struct {
 	args map[string]string
 	// text is the directive as written, for error messages.
 	text string
-}
-
-// script contains the settings that a prompt's directives select.
-type script struct {
-	// writeFile is the file name from [[write]], or "" when there is none.
-	writeFile string
-	// delay is how long to hold the response headers.
-	delay time.Duration
 }
 
 // directiveSpec describes a known directive.
@@ -40,20 +25,31 @@ type directiveSpec struct {
 	// apply stores the directive's arguments in a script or returns an error
 	// that names the bad value.
 	apply func(settings *script, args map[string]string) error
+	// repeatable is true for directives that add steps, and each occurrence
+	// adds its steps in order. Of the other directives only the first counts.
+	repeatable bool
 }
 
 // directiveSpecs lists the known directives by name. To add a directive, add
-// an entry and a field to script.
+// an entry, and a field to script or a step kind.
 var directiveSpecs = map[string]directiveSpec{
-	"write": {shorthandKey: "file", keys: []string{"file"}, apply: applyWrite},
-	"delay": {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
+	"write":    {shorthandKey: "file", keys: []string{"file", "files"}, apply: applyWrite, repeatable: true},
+	"bash":     {shorthandKey: "command", keys: []string{"command", "description"}, apply: applyBash, repeatable: true},
+	"edit":     {shorthandKey: "file", keys: []string{"file"}, apply: applyEdit, repeatable: true},
+	"todo":     {shorthandKey: "items", keys: []string{"items"}, apply: applyTodo, repeatable: true},
+	"research": {shorthandKey: "steps", keys: []string{"steps", "pattern"}, apply: applyResearch, repeatable: true},
+	"delay":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
+	"think":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},
+	"stall":    {shorthandKey: "times", keys: []string{"times"}, apply: applyStall},
+	"error":    {shorthandKey: "status", keys: []string{"status", "kind", "times"}, apply: applyError},
 }
 
 // directivePattern matches [[...]] with no brackets inside.
 var directivePattern = regexp.MustCompile(`\[\[([^\[\]]*)\]\]`)
 
-// parseScript parses the directives in prompt into a script. The first
-// directive of each name wins and later ones are ignored.
+// parseScript parses the directives in prompt into a script. Step directives
+// add their steps in order of appearance. Of every other directive the first
+// occurrence wins and later ones are ignored.
 func parseScript(prompt string) (script, error) {
 	var settings script
 	directives, err := parseDirectives(prompt)
@@ -62,11 +58,12 @@ func parseScript(prompt string) (script, error) {
 	}
 	seen := make(map[string]bool)
 	for _, d := range directives {
-		if seen[d.name] {
+		spec := directiveSpecs[d.name]
+		if seen[d.name] && !spec.repeatable {
 			continue
 		}
 		seen[d.name] = true
-		if err := directiveSpecs[d.name].apply(&settings, d.args); err != nil {
+		if err := spec.apply(&settings, d.args); err != nil {
 			return settings, fmt.Errorf("directive %s: %w", d.text, err)
 		}
 	}
@@ -155,30 +152,6 @@ func splitFields(text string) ([]string, error) {
 		fields = append(fields, current.String())
 	}
 	return fields, nil
-}
-
-// applyWrite stores the file name of [[write file=NAME]].
-func applyWrite(settings *script, args map[string]string) error {
-	name := strings.TrimSpace(args["file"])
-	if name == "" {
-		return fmt.Errorf("missing file name: write [[write file=NAME]]")
-	}
-	settings.writeFile = name
-	return nil
-}
-
-// applyDelay stores the duration of [[delay seconds=N]].
-func applyDelay(settings *script, args map[string]string) error {
-	text, ok := args["seconds"]
-	if !ok {
-		return fmt.Errorf("missing seconds: write [[delay=N]] or [[delay seconds=N]]")
-	}
-	seconds, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsNaN(seconds) || seconds < 0 || seconds > maxDelay.Seconds() {
-		return fmt.Errorf("invalid seconds %q: use a number from 0 to %.0f", text, maxDelay.Seconds())
-	}
-	settings.delay = time.Duration(seconds * float64(time.Second))
-	return nil
 }
 
 // stripDirectives returns text with every [[...]] replaced by a space.

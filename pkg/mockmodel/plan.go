@@ -3,7 +3,6 @@ package mockmodel
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -17,6 +16,8 @@ type reply struct {
 	decision string
 	// delay is how long to hold the response headers.
 	delay time.Duration
+	// think is how long to pause after the headers and message_start.
+	think time.Duration
 }
 
 // replyBlock is a text block, or a tool_use block when toolName is set.
@@ -27,8 +28,16 @@ type replyBlock struct {
 	input    json.RawMessage
 }
 
-// fileContentPrefix starts the content of every scripted Write call.
-const fileContentPrefix = "Written by the scripted model for the prompt: "
+// mainPlan is the decision for a main request. It contains the reply and the
+// directives that may replace it with a stall or an error.
+type mainPlan struct {
+	reply reply
+	// prompt keys the request counter of [[stall times=K]] and
+	// [[error times=K]].
+	prompt  string
+	stall   *stallSpec
+	failure *failureSpec
+}
 
 // fileNamePattern matches a relative or absolute file name with an extension
 // that starts with a letter, such as hello.txt or src/app.go. Numbers such as
@@ -36,109 +45,90 @@ const fileContentPrefix = "Written by the scripted model for the prompt: "
 var fileNamePattern = regexp.MustCompile(`^[A-Za-z0-9_\-./]*[A-Za-z0-9_\-]\.[A-Za-z][A-Za-z0-9]*$`)
 
 // planMain decides the reply to a request that offers tools.
-func planMain(req *messagesRequest) (reply, *apiError) {
-	if last := req.lastMessage("user"); last != nil {
-		if result, ok := last.findBlock("tool_result"); ok {
-			return planAfterToolResult(req, result), nil
+func planMain(req *messagesRequest) (mainPlan, *apiError) {
+	current := newTurn(req)
+	settings, err := parseScript(current.prompt)
+	if err != nil {
+		return mainPlan{}, invalidRequest("%v", err)
+	}
+	steps := settings.steps
+	if len(steps) == 0 {
+		if name := firstFileName(stripDirectives(current.prompt)); name != "" {
+			steps = []step{{kind: stepWrite, file: name}}
 		}
 	}
+	steps = adaptSteps(req, steps)
 
-	prompt := req.promptText()
-	settings, err := parseScript(prompt)
+	planned, err := planTurn(req, current, steps)
 	if err != nil {
-		return reply{}, invalidRequest("%v", err)
+		return mainPlan{}, invalidRequest("%v", err)
 	}
-	name := settings.writeFile
-	if name == "" {
-		name = firstFileName(stripDirectives(prompt))
+	// Only the reply to the prompt itself waits. Replies that follow a
+	// tool_result come at once.
+	if current.lastResult == nil {
+		planned.delay = settings.delay
+		planned.think = settings.think
+	}
+	return mainPlan{reply: planned, prompt: current.prompt, stall: settings.stall, failure: settings.failure}, nil
+}
+
+// planTurn returns the next step's tool call, or the text that ends the turn.
+func planTurn(req *messagesRequest, current turn, steps []step) (reply, error) {
+	index := len(current.toolUses)
+	if result := current.lastResult; result != nil {
+		switch {
+		case result.IsError:
+			return toolFailedReply(*result), nil
+		case index == 0 || index >= len(steps):
+			// A tool_result that follows no tool call of this turn also ends
+			// it, so a client never loops on a call this server did not make.
+			return textReply(current.summary(req.workingDir()), "final text"), nil
+		}
+		return planStep(req, current, steps, index)
 	}
 
-	var planned reply
 	switch {
-	case prompt == "":
-		planned = textReply("No prompt found, so there is nothing to do.", "text: no prompt")
-	case name == "":
-		planned = textReply("No file name found in the prompt, so nothing was written.", "text: no file name")
-	case !req.hasTool("Write"):
-		planned = textReply(fmt.Sprintf("Cannot create %s: the request offers no Write tool.", name), "text: no Write tool")
-	default:
-		planned, err = writeReply(req, prompt, name)
-		if err != nil {
-			return reply{}, invalidRequest("%v", err)
+	case current.prompt == "":
+		return textReply("No prompt found, so there is nothing to do.", "text: no prompt"), nil
+	case len(steps) == 0:
+		return textReply("No file name found in the prompt, so nothing was written.", "text: no file name"), nil
+	case index >= len(steps):
+		return textReply(current.summary(req.workingDir()), "final text"), nil
+	}
+	return planStep(req, current, steps, index)
+}
+
+// toolFailedReply returns the text that ends a turn after a failed tool call.
+func toolFailedReply(result contentBlock) reply {
+	text := blockText(result.Content)
+	text = strings.TrimPrefix(strings.TrimSpace(text), "<tool_use_error>")
+	text = strings.TrimSuffix(text, "</tool_use_error>")
+	return textReply("The tool failed: "+firstLine(text), "final text: tool error")
+}
+
+// adaptSteps replaces each todo step with one TaskCreate step per item when
+// the request offers TaskCreate but no TodoWrite, as Claude Code 2.1.197 does
+// in print mode.
+func adaptSteps(req *messagesRequest, steps []step) []step {
+	if req.hasTool(toolTodoWrite) || !req.hasTool(toolTaskCreate) {
+		return steps
+	}
+	adapted := make([]step, 0, len(steps))
+	for _, current := range steps {
+		if current.kind != stepTodo {
+			adapted = append(adapted, current)
+			continue
+		}
+		for i := 1; i <= current.count; i++ {
+			adapted = append(adapted, step{kind: stepTask, count: current.count, ordinal: i})
 		}
 	}
-	planned.delay = settings.delay
-	return planned, nil
-}
-
-// planAfterToolResult returns the final text that ends a turn after a tool ran.
-func planAfterToolResult(req *messagesRequest, result contentBlock) reply {
-	if result.IsError {
-		text := "The tool failed: " + firstLine(blockText(result.Content))
-		return textReply(text, "final text: tool error")
-	}
-	name := lastWrittenFile(req)
-	if name == "" {
-		return textReply("Done.", "final text")
-	}
-	return textReply(fmt.Sprintf("Done: wrote %s.", name), "final text: wrote "+name)
-}
-
-// writeReply returns a text block and a Write tool_use block for name.
-func writeReply(req *messagesRequest, prompt, name string) (reply, error) {
-	path := name
-	if dir := req.workingDir(); dir != "" && !filepath.IsAbs(name) {
-		path = filepath.Join(dir, name)
-	}
-	input, err := json.Marshal(map[string]string{
-		"file_path": path,
-		"content":   fileContentPrefix + firstLine(prompt) + "\n",
-	})
-	if err != nil {
-		return reply{}, fmt.Errorf("encode Write input for %q: %w", path, err)
-	}
-	return reply{
-		blocks: []replyBlock{
-			{text: fmt.Sprintf("I'll create %s.", name)},
-			{toolID: newID("toolu_"), toolName: "Write", input: input},
-		},
-		stopReason: "tool_use",
-		decision:   "write " + path,
-	}, nil
+	return adapted
 }
 
 // textReply returns a reply with one text block that ends the turn.
 func textReply(text, decision string) reply {
 	return reply{blocks: []replyBlock{{text: text}}, stopReason: "end_turn", decision: decision}
-}
-
-// lastWrittenFile returns the file_path of the latest assistant Write call,
-// relative to the working directory when it lies inside it, or "".
-func lastWrittenFile(req *messagesRequest) string {
-	assistant := req.lastMessage("assistant")
-	if assistant == nil {
-		return ""
-	}
-	var path string
-	for _, block := range assistant.blocks {
-		if block.Type != "tool_use" || block.Name != "Write" {
-			continue
-		}
-		var input struct {
-			FilePath string `json:"file_path"`
-		}
-		if json.Unmarshal(block.Input, &input) == nil && input.FilePath != "" {
-			path = input.FilePath
-		}
-	}
-	dir := req.workingDir()
-	if path == "" || dir == "" {
-		return path
-	}
-	if rel, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return path
 }
 
 // firstFileName returns the first word of text that looks like a file name,
@@ -162,4 +152,9 @@ func firstLine(text string) string {
 		}
 	}
 	return ""
+}
+
+// stepDecision returns the log text of step index of total.
+func stepDecision(index, total int, tool, summary string) string {
+	return fmt.Sprintf("step %d of %d: %s: %s", index+1, total, tool, summary)
 }

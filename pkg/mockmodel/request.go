@@ -42,12 +42,14 @@ type message struct {
 
 // contentBlock contains the fields of text, tool_use and tool_result blocks.
 type contentBlock struct {
-	Type    string          `json:"type"`
-	Text    string          `json:"text"`
-	Name    string          `json:"name"`
-	Input   json.RawMessage `json:"input"`
-	IsError bool            `json:"is_error"`
-	Content json.RawMessage `json:"content"`
+	Type      string          `json:"type"`
+	Text      string          `json:"text"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Input     json.RawMessage `json:"input"`
+	ToolUseID string          `json:"tool_use_id"`
+	IsError   bool            `json:"is_error"`
+	Content   json.RawMessage `json:"content"`
 }
 
 // toolSpec is one entry of the request's tools array.
@@ -136,38 +138,6 @@ func (req *messagesRequest) lastMessage(role string) *message {
 		}
 	}
 	return nil
-}
-
-// findBlock returns the first block of type blockType in m.
-func (m *message) findBlock(blockType string) (contentBlock, bool) {
-	for _, block := range m.blocks {
-		if block.Type == blockType {
-			return block, true
-		}
-	}
-	return contentBlock{}, false
-}
-
-// promptText returns the text of the latest user message that has any,
-// without <system-reminder> blocks, which Claude Code adds around the prompt.
-func (req *messagesRequest) promptText() string {
-	for i := len(req.Messages) - 1; i >= 0; i-- {
-		if req.Messages[i].Role != "user" {
-			continue
-		}
-		var parts []string
-		for _, block := range req.Messages[i].blocks {
-			text := strings.TrimSpace(block.Text)
-			if block.Type != "text" || text == "" || strings.HasPrefix(text, "<system-reminder>") {
-				continue
-			}
-			parts = append(parts, text)
-		}
-		if len(parts) > 0 {
-			return strings.Join(parts, "\n")
-		}
-	}
-	return ""
 }
 
 // workingDirPattern matches the system prompt line that names the session's

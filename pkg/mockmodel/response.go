@@ -1,6 +1,7 @@
 package mockmodel
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -70,26 +71,48 @@ func startBlock(block replyBlock) map[string]any {
 	return map[string]any{"type": "tool_use", "id": block.toolID, "name": block.toolName, "input": map[string]any{}}
 }
 
-// writeMessage sends m as one JSON body.
-func writeMessage(w http.ResponseWriter, m responseMessage) error {
+// writeMessage sends m as one JSON body. With m.planned.think set, it sends
+// the headers first and waits that long, or until ctx ends, before the body.
+func writeMessage(ctx context.Context, w http.ResponseWriter, m responseMessage) error {
 	content := make([]any, 0, len(m.planned.blocks))
 	for _, block := range m.planned.blocks {
 		content = append(content, fullBlock(block))
 	}
-	return writeJSON(w, http.StatusOK, m.header(content, m.planned.stopReason, m.outputTokens))
+	body := m.header(content, m.planned.stopReason, m.outputTokens)
+	if m.planned.think <= 0 {
+		return writeJSON(w, http.StatusOK, body)
+	}
+
+	data, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encode JSON response: %w", err)
+	}
+	w.Header().Set("content-type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		return fmt.Errorf("flush response headers: %w", err)
+	}
+	if err := sleepContext(ctx, m.planned.think); err != nil {
+		return fmt.Errorf("think for %s: %w", m.planned.think, err)
+	}
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("write JSON response: %w", err)
+	}
+	return nil
 }
 
 // writeStream sends m as server-sent events: message_start, then
 // content_block_start, content_block_delta and content_block_stop for each
 // block, then message_delta and message_stop. Text is sent in up to two deltas
-// and tool input in two or more input_json_delta chunks.
-func writeStream(w http.ResponseWriter, m responseMessage) error {
-	w.Header().Set("content-type", sseContentType)
-	w.Header().Set("cache-control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	sse := eventWriter{w: w, flush: http.NewResponseController(w)}
-
-	sse.send("message_start", map[string]any{"type": "message_start", "message": m.header([]any{}, nil, 1)})
+// and tool input in two or more input_json_delta chunks. With m.planned.think
+// set, it waits that long after message_start, or until ctx ends.
+func writeStream(ctx context.Context, w http.ResponseWriter, m responseMessage) error {
+	sse := startStream(w, m)
+	if sse.err == nil {
+		if err := sleepContext(ctx, m.planned.think); err != nil {
+			return fmt.Errorf("think for %s: %w", m.planned.think, err)
+		}
+	}
 	for index, block := range m.planned.blocks {
 		sse.send("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": startBlock(block)})
 		for _, delta := range blockDeltas(block) {
@@ -104,6 +127,17 @@ func writeStream(w http.ResponseWriter, m responseMessage) error {
 	})
 	sse.send("message_stop", map[string]any{"type": "message_stop"})
 	return sse.err
+}
+
+// startStream sends the SSE headers and message_start, and returns the
+// writer for the events that follow.
+func startStream(w http.ResponseWriter, m responseMessage) *eventWriter {
+	w.Header().Set("content-type", sseContentType)
+	w.Header().Set("cache-control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	sse := &eventWriter{w: w, flush: http.NewResponseController(w)}
+	sse.send("message_start", map[string]any{"type": "message_start", "message": m.header([]any{}, nil, 1)})
+	return sse
 }
 
 // blockDeltas returns the content_block_delta payloads that carry block.

@@ -36,6 +36,8 @@ type apiError struct {
 	status  int
 	kind    string
 	message string
+	// retryAfter is the retry-after header value in seconds, or "" for none.
+	retryAfter string
 }
 
 // Error returns the message sent to the client.
@@ -50,6 +52,9 @@ func invalidRequest(format string, args ...any) *apiError {
 
 // writeError sends e as {"type":"error","error":{"type":...,"message":...}}.
 func writeError(w http.ResponseWriter, e *apiError) {
+	if e.retryAfter != "" {
+		w.Header().Set("retry-after", e.retryAfter)
+	}
 	body := map[string]any{
 		"type":  "error",
 		"error": map[string]string{"type": e.kind, "message": e.message},

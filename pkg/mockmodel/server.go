@@ -14,10 +14,17 @@ import (
 )
 
 // Server is a scripted Anthropic Messages API server. It keeps no conversation
-// state, so one Server can serve many clients at once.
+// state, so one Server can serve many clients at once. It stores only a log
+// of recent requests and, per prompt text, the request count that
+// [[stall times=K]] and [[error times=K]] read.
 type Server struct {
 	logger *zap.Logger
 	counts counters
+
+	// recordMu guards requests and promptCounts.
+	recordMu     sync.Mutex
+	requests     []RequestLog
+	promptCounts map[string]int
 
 	mu      sync.Mutex
 	httpSrv *http.Server
