@@ -9,16 +9,14 @@ import (
 	"strings"
 )
 
-// DefaultCommand runs Claude Code in print mode with stream-json output and
-// a permission mode that lets it write files in its workspace.
-const DefaultCommand = "claude -p {prompt} --output-format stream-json --verbose --permission-mode acceptEdits"
-
 // Placeholders a template may contain. Each must be a whole word of the
 // template; it is replaced by the value, which stays one argument.
 const (
-	PromptPlaceholder    = "{prompt}"
-	WorkspacePlaceholder = "{workspace}"
-	TaskPlaceholder      = "{task_id}"
+	PromptPlaceholder         = "{prompt}"
+	WorkspacePlaceholder      = "{workspace}"
+	TaskPlaceholder           = "{task_id}"
+	SessionPlaceholder        = "{session_id}"
+	PermissionModePlaceholder = "{permission_mode}"
 )
 
 // Template is a parsed agent command.
@@ -45,6 +43,11 @@ type Vars struct {
 	Prompt    string
 	Workspace string
 	TaskID    string
+	// SessionID is a fresh UUID per instance; Claude Code takes it as
+	// --session-id and names its transcript after it.
+	SessionID string
+	// PermissionMode is the permission mode the task runs with.
+	PermissionMode string
 }
 
 // Parse splits command into words the way a POSIX shell would for plain
@@ -69,6 +72,27 @@ func Parse(command string) (Template, error) {
 	}
 	return tpl, nil
 }
+
+// ParseTyped parses the command of an agent that gets its prompt typed into
+// its terminal once it is ready, so no {prompt} argument is added; a
+// {prompt} placeholder is an error because the prompt would be given twice.
+func ParseTyped(command string) (Template, error) {
+	argv, err := splitWords(command)
+	if err != nil {
+		return Template{}, fmt.Errorf("parse agent command %q: %w", command, err)
+	}
+	if len(argv) == 0 {
+		return Template{}, fmt.Errorf("agent command is empty: give a program such as %q", "claude")
+	}
+	if contains(argv, PromptPlaceholder) {
+		return Template{}, fmt.Errorf("agent command %q contains %s, but this agent gets the prompt typed in: "+
+			"remove the placeholder", command, PromptPlaceholder)
+	}
+	return Template{argv: argv}, nil
+}
+
+// Uses reports whether the template contains the placeholder.
+func (t Template) Uses(placeholder string) bool { return contains(t.argv, placeholder) }
 
 // MustParse is Parse for templates known at compile time.
 func MustParse(command string) Template {
@@ -102,6 +126,10 @@ func (t Template) Expand(v Vars) []string {
 			argv[i] = v.Workspace
 		case TaskPlaceholder:
 			argv[i] = v.TaskID
+		case SessionPlaceholder:
+			argv[i] = v.SessionID
+		case PermissionModePlaceholder:
+			argv[i] = v.PermissionMode
 		default:
 			argv[i] = word
 		}

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseDefaultCommand(t *testing.T) {
-	tpl, err := Parse(DefaultCommand)
+func TestParseClaudePrintCommand(t *testing.T) {
+	tpl, err := Parse("claude -p {prompt} --output-format stream-json --verbose --permission-mode acceptEdits")
 	require.NoError(t, err)
 	assert.Equal(t, StdinNull, tpl.Stdin, "claude -p waits for end of stdin")
 	argv := tpl.Expand(Vars{Prompt: "make a.txt; rm -rf / $(x)"})
@@ -36,4 +36,17 @@ func TestParseRejectsBadCommands(t *testing.T) {
 	require.ErrorContains(t, err, "empty")
 	_, err = Parse(`agent "open`)
 	require.ErrorContains(t, err, "unterminated quote")
+}
+
+func TestParseTypedKeepsThePromptOut(t *testing.T) {
+	tpl, err := ParseTyped("claude --session-id {session_id} --permission-mode {permission_mode}")
+	require.NoError(t, err)
+	argv := tpl.Expand(Vars{Prompt: "p", SessionID: "s-1", PermissionMode: "acceptEdits"})
+	assert.Equal(t, []string{"claude", "--session-id", "s-1", "--permission-mode", "acceptEdits"}, argv)
+}
+
+func TestParseTypedRejectsAPromptPlaceholder(t *testing.T) {
+	_, err := ParseTyped("claude {prompt}")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "{prompt}")
 }

@@ -14,6 +14,8 @@ import (
 
 // Proc is one process as read from /proc/PID/stat.
 type Proc struct {
+	// Comm is the command name, at most 15 bytes, as the kernel keeps it.
+	Comm  string
 	PID   int
 	PPID  int
 	PGID  int
@@ -92,7 +94,12 @@ func parseStat(pid int, data []byte) (Proc, error) {
 			nums[i] = uint64(n)
 		}
 	}
+	comm := ""
+	if open := bytes.IndexByte(data, '('); open >= 0 && open < end {
+		comm = string(data[open+1 : end])
+	}
 	return Proc{
+		Comm:     comm,
 		PID:      pid,
 		State:    fields[0][0],
 		PPID:     int(nums[1]),

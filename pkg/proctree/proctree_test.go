@@ -16,6 +16,7 @@ func TestParseStatCommandWithParentheses(t *testing.T) {
 	proc, err := parseStat(42, []byte(line))
 	require.NoError(t, err)
 	assert.Equal(t, byte('S'), proc.State)
+	assert.Equal(t, "a (b) c", proc.Comm)
 	assert.Equal(t, 1, proc.PPID)
 	assert.Equal(t, 42, proc.PGID)
 	assert.Equal(t, 42, proc.SID)

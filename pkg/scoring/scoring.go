@@ -72,8 +72,11 @@ type Sample struct {
 	FilesModified int
 	// Input is true when someone typed into the instance's terminal.
 	Input bool
+	// ToolUses counts the agent's tool calls, read from its transcript or
+	// output stream. Each counts as activity and as output.
+	ToolUses int
 }
 
 func (s Sample) active() bool {
-	return s.ChangedLines > 0 || s.FilesCreated > 0 || s.FilesModified > 0 || s.Input
+	return s.ChangedLines > 0 || s.FilesCreated > 0 || s.FilesModified > 0 || s.Input || s.ToolUses > 0
 }

@@ -18,6 +18,14 @@ const (
 	KillIdle
 	// KillUnproductive means the score stayed under the minimum too long.
 	KillUnproductive
+	// NeedsInput means the agent waits for an answer, so its silence is
+	// not idleness.
+	NeedsInput
+	// KillNoAnswer means the agent waited for an answer longer than the
+	// input timeout.
+	KillNoAnswer
+	// Done means the agent finished its task and is being closed.
+	Done
 )
 
 // String returns the verdict as used in status output and logs.
@@ -31,13 +39,19 @@ func (v Verdict) String() string {
 		return "kill-idle"
 	case KillUnproductive:
 		return "kill-unproductive"
+	case NeedsInput:
+		return "needs-input"
+	case KillNoAnswer:
+		return "kill-no-answer"
+	case Done:
+		return "done"
 	default:
 		return fmt.Sprintf("verdict(%d)", int(v))
 	}
 }
 
 // Kill reports whether the verdict ends the instance.
-func (v Verdict) Kill() bool { return v == KillIdle || v == KillUnproductive }
+func (v Verdict) Kill() bool { return v == KillIdle || v == KillUnproductive || v == KillNoAnswer }
 
 // Part is one component of a score.
 type Part struct {
@@ -87,7 +101,7 @@ func (t *Tracker) Observe(s Sample) {
 	if s.active() && s.At.After(t.lastActivity) {
 		t.lastActivity = s.At
 	}
-	if s.ChangedLines > 0 || s.FilesCreated > 0 || s.FilesModified > 0 {
+	if s.ChangedLines > 0 || s.FilesCreated > 0 || s.FilesModified > 0 || s.ToolUses > 0 {
 		t.samples = append(t.samples, s)
 	}
 }
@@ -161,7 +175,7 @@ func (t *Tracker) dropBefore(cutoff time.Time) {
 
 func (t *Tracker) sums() (lines, files int) {
 	for _, s := range t.samples {
-		lines += s.ChangedLines
+		lines += s.ChangedLines + s.ToolUses
 		files += s.FilesCreated + s.FilesModified
 	}
 	return lines, files
@@ -172,7 +186,7 @@ func outputPart(lines int, window time.Duration) Part {
 		Name:   "output",
 		Points: min(outputMax, lines*pointsPerLine),
 		Max:    outputMax,
-		Reason: fmt.Sprintf("%d meaningful screen lines in the last %s", lines, seconds(window)),
+		Reason: fmt.Sprintf("%d meaningful screen lines and tool calls in the last %s", lines, seconds(window)),
 	}
 }
 

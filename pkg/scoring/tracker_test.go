@@ -101,3 +101,13 @@ func TestThresholdsValidate(t *testing.T) {
 	require.Error(t, Thresholds{IdleTimeout: -time.Second}.Validate())
 	require.NoError(t, DefaultThresholds().Validate())
 }
+
+func TestToolUseCountsAsActivityAndOutput(t *testing.T) {
+	start := time.Unix(1000, 0)
+	tr := NewTracker(Thresholds{}, start)
+	at := start.Add(20 * time.Second)
+	tr.Observe(Sample{At: at, ToolUses: 2})
+	res := tr.Evaluate(at)
+	assert.Equal(t, at, tr.LastActivity())
+	assert.Equal(t, 2*pointsPerLine, res.Parts[0].Points)
+}
