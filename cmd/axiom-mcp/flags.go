@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
-	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 )
 
@@ -19,6 +18,10 @@ type commonFlags struct {
 	maxInstances    int
 	workspaceRoot   string
 	agentCommand    string
+	profile         string
+	profilesFile    string
+	permissionMode  string
+	inputTimeout    time.Duration
 	maxAttempts     int
 	idleTimeout     time.Duration
 	unproductiveFor time.Duration
@@ -36,9 +39,18 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.IntVar(&f.maxInstances, "max-instances", 10, "most agent instances running at once")
 	fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
 		"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
-	fs.StringVar(&f.agentCommand, "agent", agent.DefaultCommand,
-		"agent command; {prompt} is replaced by the task prompt as one argument (appended when absent), "+
-			"{workspace} and {task_id} too")
+	fs.StringVar(&f.profile, "profile", "",
+		"agent profile of tasks that name none: claude, claude-print, codex, gemini, aider or command "+
+			"(default claude, or command when -agent is given)")
+	fs.StringVar(&f.profilesFile, "profiles", "", "YAML file of agent profiles that add to or replace the built-in ones")
+	fs.StringVar(&f.agentCommand, "agent", "",
+		"command of the command profile; {prompt} is replaced by the task prompt as one argument "+
+			"(appended when absent), {workspace} and {task_id} too")
+	fs.StringVar(&f.permissionMode, "permission-mode", "",
+		"Claude Code permission mode: acceptEdits, auto, bypassPermissions, default, dontAsk or plan "+
+			"(default: the profile's, acceptEdits)")
+	fs.DurationVar(&f.inputTimeout, "input-timeout", 2*time.Minute,
+		"kill an instance that waits this long for an answer to a question or dialog")
 	fs.IntVar(&f.maxAttempts, "max-attempts", 3, "instances a task may use before it fails")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Second, "kill an instance after this long with no activity")
 	fs.DurationVar(&f.unproductiveFor, "unproductive-after", 2*time.Minute,
@@ -68,7 +80,9 @@ func (f *commonFlags) config() (app.Config, func(), error) {
 	}
 	cfg := app.Config{
 		MaxInstances: f.maxInstances, WorkspaceRoot: f.workspaceRoot, AgentCommand: f.agentCommand,
-		MaxAttempts: f.maxAttempts, IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
+		Profile: f.profile, ProfilesFile: f.profilesFile, PermissionMode: f.permissionMode,
+		InputTimeout: f.inputTimeout,
+		MaxAttempts:  f.maxAttempts, IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 		MinScore: f.minScore, KillGrace: f.killGrace, Tick: f.tick, DebugTools: f.debugTools,
 		Logger: logger,
 	}

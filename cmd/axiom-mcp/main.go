@@ -7,6 +7,7 @@
 //	axiom-mcp [serve] [flags]        serve MCP over stdio (the default)
 //	axiom-mcp run [flags] [FILE] [-prompt P]...
 //	axiom-mcp demo [flags]           real Claude Code against a scripted model
+//	axiom-mcp profile list|show|check
 //	axiom-mcp version
 package main
 
@@ -44,6 +45,8 @@ func run(args []string) int {
 		return runTasks(ctx, args)
 	case "demo":
 		return demo(ctx, args)
+	case "profile":
+		return app.ProfileCommand(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("axiom-mcp", app.Version)
 		return 0
@@ -154,6 +157,8 @@ func usage() {
   axiom-mcp [serve] [flags]                 serve MCP over stdio (the default)
   axiom-mcp run [flags] [FILE] [-prompt P]  run tasks from a YAML/JSON file or prompts
   axiom-mcp demo [flags]                    run real Claude Code against a scripted model
+  axiom-mcp profile list|show|check         list agent profiles, print one, or check one
+                                            against a saved screen or recording
   axiom-mcp version
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.

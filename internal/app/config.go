@@ -14,6 +14,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -22,9 +23,19 @@ const Version = "0.1.0"
 
 // Config holds the settings every command needs to build a pool.
 type Config struct {
-	MaxInstances    int
-	WorkspaceRoot   string
-	AgentCommand    string
+	MaxInstances  int
+	WorkspaceRoot string
+	// AgentCommand is the command of the command profile; when set and
+	// Profile is empty, tasks run it.
+	AgentCommand string
+	// Profile is the default agent profile; empty means claude, or command
+	// when AgentCommand is set.
+	Profile string
+	// ProfilesFile is a YAML file of profiles over the built-in ones.
+	ProfilesFile string
+	// PermissionMode overrides the profiles' default permission mode.
+	PermissionMode  string
+	InputTimeout    time.Duration
 	MaxAttempts     int
 	IdleTimeout     time.Duration
 	UnproductiveFor time.Duration
@@ -59,13 +70,21 @@ func DefaultWorkspaceRoot() string {
 
 // poolOptions turns the configuration into executor options.
 func (c Config) poolOptions() (executor.Options, error) {
-	command := c.AgentCommand
-	if command == "" {
-		command = agent.DefaultCommand
+	var tpl agent.Template
+	if c.AgentCommand != "" {
+		parsed, err := agent.Parse(c.AgentCommand)
+		if err != nil {
+			return executor.Options{}, fmt.Errorf("invalid --agent: %w", err)
+		}
+		tpl = parsed
 	}
-	tpl, err := agent.Parse(command)
-	if err != nil {
-		return executor.Options{}, fmt.Errorf("invalid --agent: %w", err)
+	profiles := profile.Defaults()
+	if c.ProfilesFile != "" {
+		loaded, err := profile.Load(c.ProfilesFile, profiles)
+		if err != nil {
+			return executor.Options{}, fmt.Errorf("invalid --profiles: %w", err)
+		}
+		profiles = loaded
 	}
 	if c.MaxInstances < 1 {
 		return executor.Options{}, fmt.Errorf("--max-instances %d is out of range: use 1 or more", c.MaxInstances)
@@ -81,10 +100,14 @@ func (c Config) poolOptions() (executor.Options, error) {
 	env := os.Environ()
 	env = append(env, c.ExtraEnv...)
 	return executor.Options{
-		MaxInstances:  c.MaxInstances,
-		WorkspaceRoot: root,
-		Agent:         tpl,
-		Env:           env,
+		MaxInstances:   c.MaxInstances,
+		WorkspaceRoot:  root,
+		Agent:          tpl,
+		Profiles:       profiles,
+		Profile:        c.Profile,
+		PermissionMode: c.PermissionMode,
+		InputTimeout:   c.InputTimeout,
+		Env:            env,
 		Thresholds: scoring.Thresholds{
 			IdleTimeout: c.IdleTimeout, UnproductiveFor: c.UnproductiveFor, MinScore: c.MinScore,
 		},

@@ -72,13 +72,18 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	// The profiles start "claude"; the binary's directory goes first on
+	// the agents' PATH so that this copy runs.
 	cfg.ExtraEnv = append(cfg.ExtraEnv, env...)
+	cfg.ExtraEnv = append(cfg.ExtraEnv, "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	cfg.WorkspaceRoot = workspaces
-	cfg.AgentCommand = fmt.Sprintf("%s -p {prompt} --output-format stream-json --verbose "+
-		"--permission-mode acceptEdits", shellQuote(bin))
+	if cfg.Profile == "" {
+		cfg.Profile = "claude"
+	}
 	cfg.Logger.Info("demo starting", zap.String("claude", bin), zap.String("model", baseURL),
 		zap.String("dir", dir))
-	fmt.Fprintf(out, "demo: %d Claude Code tasks against the scripted model at %s\n", len(demoTasks), baseURL)
+	fmt.Fprintf(out, "demo: %d Claude Code tasks (profile %s) against the scripted model at %s\n",
+		len(demoTasks), cfg.Profile, baseURL)
 	fmt.Fprintf(out, "demo: claude is %s\n", bin)
 
 	ok, err := RunTasks(ctx, cfg.Config, demoTasks, out)

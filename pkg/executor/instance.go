@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
@@ -24,6 +25,12 @@ type instanceConfig struct {
 	ID, TaskID      string
 	Attempt         int
 	Start           startSpec
+	Launch          launch
+	Prompt          string
+	SessionID       string
+	ConfigDir       string // the Claude Code config directory, for the session transcript
+	KillGrace       time.Duration
+	InputTimeout    time.Duration
 	TranscriptBytes int
 	DrainWindow     time.Duration
 	Thresholds      scoring.Thresholds
@@ -44,13 +51,15 @@ type Instance struct {
 	cfg        instanceConfig
 	log        *zap.Logger
 
-	cmd        *exec.Cmd
-	master     *os.File
-	pid        int
-	screen     *screen.Screen
-	transcript *transcript
-	watcher    *watch.Watcher
-	input      *inputWriter
+	cmd           *exec.Cmd
+	master        *os.File
+	pid           int
+	screen        *screen.Screen
+	transcript    *transcript
+	watcher       *watch.Watcher
+	input         *inputWriter
+	stream        *claudecode.Stream     // set for stream-json profiles
+	transcriptLog *claudecode.Transcript // set for profiles with a session transcript
 
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup
@@ -58,21 +67,23 @@ type Instance struct {
 	exited     chan struct{} // closed when the leader process has exited
 	done       chan struct{} // closed when everything has ended
 
-	mu         sync.Mutex
-	state      InstanceState
-	startedAt  time.Time
-	endedAt    time.Time
-	reaped     bool
-	exitCode   int
-	killReason string
-	forced     bool
-	leftovers  []int
-	tracked    map[proctree.Key]bool
-	tracker    *scoring.Tracker
-	result     scoring.Result
-	prevLines  []string
-	prevFiles  watch.Snapshot
-	files      watch.Snapshot
+	mu           sync.Mutex
+	state        InstanceState
+	startedAt    time.Time
+	endedAt      time.Time
+	reaped       bool
+	exitCode     int
+	killReason   string
+	forced       bool
+	leftovers    []int
+	tracked      map[proctree.Key]bool
+	tracker      *scoring.Tracker
+	result       scoring.Result
+	prevLines    []string
+	prevFiles    watch.Snapshot
+	files        watch.Snapshot
+	view         agentView
+	stuckDialogs map[string]bool
 }
 
 // startInstance starts the agent process and the goroutines that watch it.
@@ -91,15 +102,23 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		id: cfg.ID, taskID: cfg.TaskID, attempt: cfg.Attempt, workspace: cfg.Start.Dir,
 		cfg: cfg, log: cfg.Logger.With(zap.String("instance", cfg.ID), zap.String("task", cfg.TaskID)),
 		cmd: cmd, master: master, pid: cmd.Process.Pid,
-		transcript: newTranscript(cfg.TranscriptBytes),
-		watcher:    watcher,
-		readerDone: make(chan struct{}),
-		exited:     make(chan struct{}),
-		done:       make(chan struct{}),
-		state:      StateStarting,
-		startedAt:  now,
-		tracked:    make(map[proctree.Key]bool),
-		tracker:    scoring.NewTracker(cfg.Thresholds, now),
+		transcript:   newTranscript(cfg.TranscriptBytes),
+		watcher:      watcher,
+		readerDone:   make(chan struct{}),
+		exited:       make(chan struct{}),
+		done:         make(chan struct{}),
+		state:        StateStarting,
+		startedAt:    now,
+		tracked:      make(map[proctree.Key]bool),
+		tracker:      scoring.NewTracker(cfg.Thresholds, now),
+		view:         agentView{tools: make(map[claudecode.Kind]int)},
+		stuckDialogs: make(map[string]bool),
+	}
+	if cfg.Launch.prof.Output == "stream-json" {
+		inst.stream = claudecode.NewStream()
+	}
+	if cfg.Launch.prof.Transcript == "claude" && cfg.SessionID != "" {
+		inst.transcriptLog = claudecode.NewTranscript(cfg.ConfigDir, cfg.SessionID)
 	}
 	inst.screen = screen.New(screen.Options{
 		Cols: cfg.Start.Cols, Rows: cfg.Start.Rows,
@@ -116,6 +135,10 @@ func (i *Instance) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	i.cancel = cancel
 	i.wg.Add(4)
+	if i.cfg.Launch.prof.Interactive() {
+		i.wg.Add(1)
+		go func() { defer i.wg.Done(); newDriver(i).run(ctx) }()
+	}
 	go func() { defer i.wg.Done(); i.screen.Run(ctx) }()
 	go func() {
 		defer i.wg.Done()
@@ -140,6 +163,9 @@ func (i *Instance) readOutput() {
 		if n > 0 {
 			_, _ = i.transcript.Write(buf[:n])
 			_, _ = i.screen.Write(buf[:n])
+			if i.stream != nil {
+				_, _ = i.stream.Write(buf[:n])
+			}
 			i.markOutput()
 		}
 		if err != nil {
@@ -155,7 +181,12 @@ func isEndOfOutput(err error) bool {
 	return errors.Is(err, syscall.EIO) || errors.Is(err, os.ErrClosed) || errors.Is(err, io.EOF)
 }
 
+// markOutput moves a non-interactive agent from starting to working once it
+// writes; an interactive agent's state comes from its profile instead.
 func (i *Instance) markOutput() {
+	if i.cfg.Launch.prof.Interactive() {
+		return
+	}
 	i.mu.Lock()
 	if i.state == StateStarting {
 		i.state = StateWorking
@@ -239,6 +270,8 @@ func (i *Instance) finish() {
 	i.cancel()
 	i.input.close()
 	i.wg.Wait()
+	i.pollTranscript()
+	i.takeStream()
 	_ = i.watcher.Close()
 	_ = i.screen.Close()
 
@@ -272,6 +305,9 @@ func (i *Instance) Kill(reason string, grace time.Duration) (forced bool) {
 		i.killReason = reason
 	}
 	i.mu.Unlock()
+	// Processes the agent started in sessions of their own leave its tree
+	// when it dies, so they are recorded now to be ended afterwards.
+	i.trackTree()
 
 	i.signal(syscall.SIGTERM)
 	select {
@@ -312,3 +348,21 @@ func (i *Instance) ID() string { return i.id }
 
 // TaskID returns the id of the task this instance works on.
 func (i *Instance) TaskID() string { return i.taskID }
+
+// trackTree records the instance's current processes, so that they can be
+// ended after the leader is gone.
+func (i *Instance) trackTree() {
+	table, err := proctree.Scan()
+	if err != nil {
+		i.log.Warn("scan processes failed", zap.Error(err))
+		return
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.reaped {
+		return
+	}
+	for _, proc := range table.Members(i.pid) {
+		i.tracked[proc.Key()] = true
+	}
+}

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
@@ -15,6 +16,10 @@ import (
 func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bool) {
 	lines := i.screen.Lines()
 	files := i.watcher.Snapshot()
+	if !i.cfg.Launch.prof.Interactive() {
+		i.pollTranscript()
+	}
+	i.takeStream()
 
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -29,17 +34,49 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 		ChangedLines:  screen.MeaningfulChanges(i.prevLines, lines),
 		FilesCreated:  max(0, files.Created-i.prevFiles.Created),
 		FilesModified: max(0, files.Modified-i.prevFiles.Modified),
+		ToolUses:      i.view.newTools,
 	}
+	i.view.newTools = 0
 	i.prevLines, i.prevFiles, i.files = lines, files, files
 	i.tracker.Observe(sample)
 	i.result = i.tracker.Evaluate(now)
+	i.judgeStateLocked(now)
+	return i.result, true
+}
+
+// judgeStateLocked adjusts the scoring verdict to the agent's state: an
+// agent that waits for an answer is not idle, only overdue after the input
+// timeout, and one that finished its task is being closed, not judged. It
+// also moves a working agent to idle and back.
+func (i *Instance) judgeStateLocked(now time.Time) {
 	switch {
+	case i.view.completed != "":
+		i.result.Verdict = scoring.Done
+		i.result.Reason = "the agent finished its task (" + i.view.completed + "); closing it"
+	case i.state.Waiting():
+		i.judgeWaitingLocked(now)
 	case i.state == StateWorking && i.result.IdleFor >= i.cfg.Thresholds.IdleTimeout/2:
 		i.state = StateIdle
 	case i.state == StateIdle && i.result.IdleFor < i.cfg.Thresholds.IdleTimeout/2:
 		i.state = StateWorking
 	}
-	return i.result, true
+}
+
+func (i *Instance) judgeWaitingLocked(now time.Time) {
+	waited := now.Sub(i.view.waitingSince)
+	what := "an answer to: " + questionText(i.view.obs)
+	if i.state == StateDialog && i.view.obs.Dialog != nil {
+		what = "someone to answer the " + i.view.obs.Dialog.Name + " dialog"
+	}
+	if waited >= i.cfg.InputTimeout {
+		i.result.Verdict = scoring.KillNoAnswer
+		i.result.Reason = fmt.Sprintf("waited %s for %s (input timeout %s)",
+			waited.Round(time.Second), what, i.cfg.InputTimeout)
+		return
+	}
+	i.result.Verdict = scoring.NeedsInput
+	i.result.Reason = fmt.Sprintf("waiting %s for %s; killed after %s without one",
+		waited.Round(time.Second), what, i.cfg.InputTimeout)
 }
 
 // noteInput records typed input as activity.
@@ -73,6 +110,17 @@ type InstanceInfo struct {
 	KillReason           string         `json:"kill_reason,omitempty"`
 	Forced               bool           `json:"forced,omitempty"`
 	LeftoversEnded       []int          `json:"leftovers_ended,omitempty"`
+	Profile              string         `json:"profile"`
+	SessionID            string         `json:"session_id,omitempty"`
+	ScreenState          string         `json:"screen_state,omitempty"`
+	Question             string         `json:"question,omitempty"`
+	Dialog               string         `json:"dialog,omitempty"`
+	DialogsAnswered      []string       `json:"dialogs_answered,omitempty"`
+	Tools                map[string]int `json:"tools,omitempty"`
+	TranscriptPath       string         `json:"transcript_path,omitempty"`
+	Completed            string         `json:"completed,omitempty"`
+	AgentResult          *AgentResult   `json:"agent_result,omitempty"`
+	APIRetries           int            `json:"api_retries,omitempty"`
 }
 
 // Info returns a snapshot of the instance with the last tailLines rows of
@@ -92,6 +140,7 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 		KillReason: i.killReason, Forced: i.forced,
 		LeftoversEnded: append([]int(nil), i.leftovers...),
 	}
+	i.fillAgentInfoLocked(&info)
 	if info.ScoreParts == nil {
 		info.ScoreParts = []scoring.Part{}
 	}
@@ -103,4 +152,32 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 		info.SecondsSinceActivity = now.Sub(i.tracker.LastActivity()).Seconds()
 	}
 	return info
+}
+
+// fillAgentInfoLocked adds what the profile and the transcript tell.
+func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
+	info.Profile = i.cfg.Launch.prof.Name
+	info.SessionID = i.cfg.SessionID
+	info.Completed = i.view.completed
+	info.AgentResult = agentResult(i.view.result)
+	info.APIRetries = i.view.retries
+	info.DialogsAnswered = append([]string(nil), i.view.answered...)
+	if i.cfg.Launch.prof.Interactive() {
+		info.ScreenState = string(i.view.obs.State)
+	}
+	if i.state == StateWaitingInput {
+		info.Question = questionText(i.view.obs)
+	}
+	if i.view.obs.Dialog != nil && i.state == StateDialog {
+		info.Dialog = i.view.obs.Dialog.Name
+	}
+	if len(i.view.tools) > 0 {
+		info.Tools = make(map[string]int, len(i.view.tools))
+		for kind, n := range i.view.tools {
+			info.Tools[string(kind)] = n
+		}
+	}
+	if i.transcriptLog != nil {
+		info.TranscriptPath = i.transcriptLog.Path()
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -18,9 +19,22 @@ type Options struct {
 	// WorkspaceRoot is the directory under which each task gets its own
 	// workspace. Required.
 	WorkspaceRoot string
-	// Agent is the command each instance runs. The zero value means
-	// agent.DefaultCommand.
+	// Profiles are the agent profiles tasks may name. Nil means
+	// profile.Defaults().
+	Profiles *profile.Set
+	// Profile names the profile of tasks that name none. Empty means
+	// "command" when Agent is set, else "claude".
+	Profile string
+	// Agent is the command of the "command" profile, which runs any
+	// program and counts the task done when it exits.
 	Agent agent.Template
+	// PermissionMode is the permission mode of tasks that give none, for
+	// profiles whose command uses {permission_mode}. Empty means the
+	// profile's own default.
+	PermissionMode string
+	// InputTimeout is how long an instance may wait for an answer to a
+	// question or a dialog before it is killed. Zero means 2 minutes.
+	InputTimeout time.Duration
 	// Env is the environment of every agent. Nil means the server's own.
 	Env []string
 	// Thresholds are the scoring limits; zero fields take their defaults.
@@ -51,8 +65,17 @@ func (o Options) withDefaults() Options {
 	if o.MaxInstances == 0 {
 		o.MaxInstances = 10
 	}
-	if o.Agent.Program() == "" {
-		o.Agent = agent.MustParse(agent.DefaultCommand)
+	if o.Profiles == nil {
+		o.Profiles = profile.Defaults()
+	}
+	if o.Profile == "" {
+		o.Profile = "claude"
+		if o.Agent.Program() != "" {
+			o.Profile = CommandProfile
+		}
+	}
+	if o.InputTimeout == 0 {
+		o.InputTimeout = 2 * time.Minute
 	}
 	if o.Env == nil {
 		o.Env = os.Environ()
@@ -96,6 +119,10 @@ func (o Options) validate() error {
 		return fmt.Errorf("max instances %d is out of range: use 1 to 1000", o.MaxInstances)
 	case o.MaxAttempts < 1 || o.MaxAttempts > MaxAttemptsLimit:
 		return fmt.Errorf("max attempts %d is out of range: use 1 to %d", o.MaxAttempts, MaxAttemptsLimit)
+	case o.PermissionMode != "" && !validPermissionMode(o.PermissionMode):
+		return fmt.Errorf("permission mode %q is unknown: use one of %s", o.PermissionMode, permissionModeList())
+	case o.InputTimeout < 0:
+		return fmt.Errorf("input timeout %s is negative: use a positive duration such as 2m", o.InputTimeout)
 	case o.KillGrace < 0 || o.DrainWindow < 0 || o.TickInterval < 0:
 		return fmt.Errorf("durations must not be negative: kill grace %s, drain window %s, tick %s",
 			o.KillGrace, o.DrainWindow, o.TickInterval)
@@ -103,6 +130,9 @@ func (o Options) validate() error {
 		return fmt.Errorf("terminal size %dx%d is out of range: use at least 20 columns and 5 rows", o.Cols, o.Rows)
 	case o.TranscriptBytes < 1024:
 		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
+	}
+	if _, err := o.Profiles.Lookup(o.Profile); err != nil {
+		return fmt.Errorf("default profile: %w", err)
 	}
 	return o.Thresholds.Validate()
 }

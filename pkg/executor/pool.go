@@ -19,6 +19,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // Errors returned by Pool methods.
@@ -113,6 +114,14 @@ func (p *Pool) tick() {
 
 	for _, inst := range running {
 		res, live := inst.tick(now, table)
+		for _, note := range inst.takeNotes() {
+			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
+				InstanceID: inst.id, Message: note})
+		}
+		if live && res.Verdict == scoring.Done && inst.lingering(now) {
+			p.killAsync(inst, "the agent reported its result but did not exit")
+			continue
+		}
 		if !live || !res.Verdict.Kill() {
 			continue
 		}
@@ -198,17 +207,22 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 		}
 		if spec.Name != "" {
 			if _, dup := p.names[spec.Name]; dup {
-				return nil, fmt.Errorf("task %d: name %q is already used by another task: choose another name", i, spec.Name)
+				return nil, fmt.Errorf("task %d: name %q is already used by another task: choose another name", i+1, spec.Name)
 			}
 			if _, dup := batchNames[spec.Name]; dup {
-				return nil, fmt.Errorf("task %d: name %q appears twice in this request: names must be unique", i, spec.Name)
+				return nil, fmt.Errorf("task %d: name %q appears twice in this request: names must be unique", i+1, spec.Name)
 			}
 			batchNames[spec.Name] = t.id
 		}
 		t.workspace = p.workspacePath(t)
+		launch, err := p.resolveLaunch(spec, taskLabel(i, spec))
+		if err != nil {
+			return nil, err
+		}
+		t.launch = launch
 		if first, dup := workspaces[t.workspace]; dup {
-			return nil, fmt.Errorf("task %d: workdir %q is also the workspace of task %d in this request: "+
-				"give each task its own workdir", i, spec.Workdir, first)
+			return nil, fmt.Errorf("%s: workdir %q is also the workspace of task %d in this request: "+
+				"give each task its own workdir", taskLabel(i, spec), spec.Workdir, first+1)
 		}
 		workspaces[t.workspace] = i
 		tasks[i] = t
@@ -246,11 +260,11 @@ func (p *Pool) resolveDeps(index int, refs []string, batch []*task, batchNames m
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("task %d: depends_on %q names no known task: use the id or name of a "+
-				"task spawned earlier or in the same request", index, ref)
+			return nil, fmt.Errorf("%s: depends_on %q names no known task: use the id or name of a "+
+				"task spawned earlier or in the same request", taskLabel(index, batch[index].spec), ref)
 		}
 		if id == batch[index].id {
-			return nil, fmt.Errorf("task %d: depends_on %q names the task itself: remove it", index, ref)
+			return nil, fmt.Errorf("%s: depends_on %q names the task itself: remove it", taskLabel(index, batch[index].spec), ref)
 		}
 		deps = append(deps, id)
 	}
@@ -342,8 +356,9 @@ func newID(prefix string) string {
 
 // agentEnv returns the environment of one instance.
 func (p *Pool) agentEnv(t *task, instanceID string) []string {
-	env := make([]string, 0, len(p.opts.Env)+5)
+	env := make([]string, 0, len(p.opts.Env)+8)
 	env = append(env, p.opts.Env...)
+	env = append(env, launchEnv(t.launch)...)
 	return append(env,
 		"TERM=xterm-256color",
 		"AXIOM_TASK_ID="+t.id,
@@ -352,7 +367,10 @@ func (p *Pool) agentEnv(t *task, instanceID string) []string {
 	)
 }
 
-// expandArgv returns the agent command for a task.
-func (p *Pool) expandArgv(t *task) []string {
-	return p.opts.Agent.Expand(agent.Vars{Prompt: t.spec.Prompt, Workspace: t.workspace, TaskID: t.id})
+// expandArgv returns the agent command for one instance of a task.
+func (p *Pool) expandArgv(t *task, sessionID string) []string {
+	return t.launch.tpl.Expand(agent.Vars{
+		Prompt: t.spec.Prompt, Workspace: t.workspace, TaskID: t.id,
+		SessionID: sessionID, PermissionMode: t.launch.permissionMode,
+	})
 }

@@ -147,7 +147,7 @@ func TestSubmitRejectsBadInput(t *testing.T) {
 		{"escaping workdir", []TaskSpec{{Prompt: "x", Workdir: "../out"}}, "leaves the workspace root"},
 		{"existing workdir", []TaskSpec{{Prompt: "x", Workdir: existing.ID}}, "already exists"},
 		{"no tasks", nil, "no tasks given"},
-		{"shared workdir", []TaskSpec{{Prompt: "x", Workdir: "same"}, {Prompt: "y", Workdir: "same"}}, "also the workspace of task 0"},
+		{"shared workdir", []TaskSpec{{Prompt: "x", Workdir: "same"}, {Prompt: "y", Workdir: "same"}}, "also the workspace of task 1"},
 		{"late failure", []TaskSpec{{Prompt: "x", Workdir: "fresh"}, {Prompt: "y", Workdir: existing.ID}}, "already exists"},
 	}
 	for _, tc := range cases {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/creack/pty"
@@ -28,7 +30,12 @@ type startSpec struct {
 // is set before exec, so the agent never starts on a 0x0 terminal. The returned
 // file is the PTY master; the parent's copy of the slave is already closed.
 func startInPTY(spec startSpec) (*exec.Cmd, *os.File, error) {
-	cmd := exec.Command(spec.Argv[0], spec.Argv[1:]...)
+	program, err := lookPath(spec.Argv[0], spec.Env)
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command(program, spec.Argv[1:]...)
+	cmd.Args[0] = spec.Argv[0]
 	cmd.Dir = spec.Dir
 	cmd.Env = spec.Env
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
@@ -128,4 +135,34 @@ func exitCode(cmd *exec.Cmd) int {
 		return 128 + int(status.Signal())
 	}
 	return state.ExitCode()
+}
+
+// lookPath finds a program without a slash in its name in the PATH of the
+// agent's environment, as a shell started with that environment would, and
+// falls back to the server's own PATH.
+func lookPath(program string, env []string) (string, error) {
+	if strings.Contains(program, "/") {
+		return program, nil
+	}
+	path := ""
+	for _, kv := range env {
+		if value, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = value // the last entry wins, as in exec.Cmd
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			continue
+		}
+		candidate := filepath.Join(dir, program)
+		if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
+			return candidate, nil
+		}
+	}
+	found, err := exec.LookPath(program)
+	if err != nil {
+		return "", fmt.Errorf("agent program %q is not on PATH: install it, or give its full path in "+
+			"the agent command or profile", program)
+	}
+	return found, nil
 }

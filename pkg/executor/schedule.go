@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 )
 
 // scheduleLocked blocks tasks whose dependencies failed, then starts ready
@@ -66,12 +68,25 @@ func (p *Pool) blockLocked() {
 func (p *Pool) startLocked(t *task) {
 	t.attempts++
 	id := newID("i")
+	sessionID := claudecode.NewSessionID()
+	env := p.agentEnv(t, id)
+	if err := p.trustWorkspace(t, env); err != nil {
+		p.log.Warn("start instance failed", zap.String("task", t.id), zap.Error(err))
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
+		return
+	}
 	inst, err := startInstance(instanceConfig{
 		ID: id, TaskID: t.id, Attempt: t.attempts,
 		Start: startSpec{
-			Argv: p.expandArgv(t), Env: p.agentEnv(t, id), Dir: t.workspace,
-			Stdin: p.opts.Agent.Stdin, Cols: p.opts.Cols, Rows: p.opts.Rows,
+			Argv: p.expandArgv(t, sessionID), Env: env, Dir: t.workspace,
+			Stdin: t.launch.tpl.Stdin, Cols: p.opts.Cols, Rows: p.opts.Rows,
 		},
+		Launch:          t.launch,
+		Prompt:          t.spec.Prompt,
+		SessionID:       sessionID,
+		ConfigDir:       claudecode.ConfigDir(env),
+		KillGrace:       p.opts.KillGrace,
+		InputTimeout:    p.opts.InputTimeout,
 		TranscriptBytes: p.opts.TranscriptBytes,
 		DrainWindow:     p.opts.DrainWindow,
 		Thresholds:      p.opts.Thresholds,
@@ -89,7 +104,7 @@ func (p *Pool) startLocked(t *task) {
 	p.instances[id] = inst
 	p.running[id] = inst
 	p.publish(Event{Kind: EventInstanceStarted, TaskID: t.id, InstanceID: id,
-		Message: fmt.Sprintf("attempt %d started, pid %d", t.attempts, inst.pid)})
+		Message: fmt.Sprintf("attempt %d started with profile %s, pid %d", t.attempts, t.launch.prof.Name, inst.pid)})
 }
 
 // onInstanceEnd settles the task of an instance that has ended and fills the
@@ -105,6 +120,10 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	t := p.tasks[inst.taskID]
 
 	switch {
+	case info.Completed != "":
+		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("finished its task (%s); exited with code %d", info.Completed, *info.ExitCode)})
+		p.finishTaskLocked(t, TaskSucceeded, "")
 	case info.KillReason != "":
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})
@@ -114,9 +133,18 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		} else {
 			p.retryOrFailLocked(t, reason)
 		}
-	case *info.ExitCode == 0:
+	case info.AgentResult != nil && info.AgentResult.IsError:
+		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("reported an error and exited with code %d", *info.ExitCode)})
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d: the agent reported an error: %s",
+			info.Attempt, info.AgentResult.Text))
+	case *info.ExitCode == 0 && p.exitMeansDone(t):
 		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id, Message: "exited with code 0"})
 		p.finishTaskLocked(t, TaskSucceeded, "")
+	case *info.ExitCode == 0:
+		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: "exited with code 0 before its turn finished"})
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d exited before its turn finished", info.Attempt))
 	default:
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("exited with code %d", *info.ExitCode)})
@@ -124,6 +152,10 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	}
 	p.scheduleLocked()
 }
+
+// exitMeansDone reports whether a clean exit completes the task: true for
+// profiles done at exit, false for those done when their turn finishes.
+func (p *Pool) exitMeansDone(t *task) bool { return t.launch.prof.Done != "turn" }
 
 // retryOrFailLocked queues t again, or fails it when its attempts are spent.
 func (p *Pool) retryOrFailLocked(t *task, reason string) {

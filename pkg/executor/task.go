@@ -34,15 +34,18 @@ type TaskSpec struct {
 	Workdir string `json:"workdir,omitempty" yaml:"workdir"`
 	// MaxAttempts overrides the pool's attempt limit for this task.
 	MaxAttempts int `json:"max_attempts,omitempty" yaml:"max_attempts"`
+	// Profile names the agent profile that runs the task. Empty means the
+	// pool's default profile.
+	Profile string `json:"profile,omitempty" yaml:"profile"`
+	// PermissionMode is the agent's permission mode, for profiles that take
+	// one. Empty means the pool's or the profile's default.
+	PermissionMode string `json:"permission_mode,omitempty" yaml:"permission_mode"`
 }
 
 // validate checks the fields that need no pool state. index is the task's
 // position in the request, for messages.
 func (s TaskSpec) validate(index int) error {
-	where := fmt.Sprintf("task %d", index)
-	if s.Name != "" {
-		where = fmt.Sprintf("task %d (%q)", index, s.Name)
-	}
+	where := taskLabel(index, s)
 	switch {
 	case strings.TrimSpace(s.Prompt) == "":
 		return fmt.Errorf("%s: prompt is empty: give the agent an instruction", where)
@@ -62,8 +65,19 @@ func (s TaskSpec) validate(index int) error {
 			where, s.MaxAttempts, MaxAttemptsLimit)
 	case len(s.Name) > 100 || strings.ContainsAny(s.Name, "\n\r\t"):
 		return fmt.Errorf("%s: name must be one line of at most 100 bytes", where)
+	case s.PermissionMode != "" && !validPermissionMode(s.PermissionMode):
+		return fmt.Errorf("%s: permission_mode %q is unknown: use one of %s", where, s.PermissionMode, permissionModeList())
 	}
 	return validateWorkdir(where, s.Workdir)
+}
+
+// taskLabel names a task of a request in messages: "task 2" for the second,
+// with its name when it has one.
+func taskLabel(index int, s TaskSpec) string {
+	if s.Name != "" {
+		return fmt.Sprintf("task %d (%q)", index+1, s.Name)
+	}
+	return fmt.Sprintf("task %d", index+1)
 }
 
 func validateWorkdir(where, dir string) error {
@@ -84,6 +98,7 @@ type task struct {
 	spec        TaskSpec
 	deps        []string // resolved task ids
 	workspace   string
+	launch      launch
 	maxAttempts int
 	seq         int // submission order, to break priority ties
 	state       TaskState
@@ -105,6 +120,7 @@ type TaskInfo struct {
 	MaxAttempts int        `json:"max_attempts"`
 	Instances   []string   `json:"instances"`
 	Workspace   string     `json:"workspace"`
+	Profile     string     `json:"profile"`
 	LastError   string     `json:"last_error,omitempty"`
 	Prompt      string     `json:"prompt"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -126,7 +142,7 @@ func (t *task) info() TaskInfo {
 	info := TaskInfo{
 		ID: t.id, Name: t.spec.Name, State: t.state.String(), Priority: t.spec.Priority,
 		DependsOn: append([]string{}, t.deps...), Attempts: t.attempts, MaxAttempts: t.maxAttempts,
-		Instances: append([]string{}, t.instances...), Workspace: t.workspace,
+		Instances: append([]string{}, t.instances...), Workspace: t.workspace, Profile: t.launch.prof.Name,
 		LastError: t.lastError, Prompt: prompt, CreatedAt: t.createdAt,
 	}
 	if t.state.Final() {

@@ -12,12 +12,14 @@ import (
 
 // SpawnTask is one task in a spawn request.
 type SpawnTask struct {
-	Prompt      string   `json:"prompt" jsonschema:"The instruction for the coding agent. Required."`
-	Name        string   `json:"name,omitempty" jsonschema:"Optional unique label; other tasks may name it in depends_on."`
-	Priority    int      `json:"priority,omitempty" jsonschema:"Order among ready tasks: higher runs first. Default 0; must not be negative."`
-	DependsOn   []string `json:"depends_on,omitempty" jsonschema:"Ids or names of tasks that must succeed before this one starts."`
-	Workdir     string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. It must not exist yet. Default: a fresh directory named after the task id."`
-	MaxAttempts int      `json:"max_attempts,omitempty" jsonschema:"How many instances may try this task before it fails. Default: the server's setting (3)."`
+	Prompt         string   `json:"prompt" jsonschema:"The instruction for the coding agent. Required."`
+	Name           string   `json:"name,omitempty" jsonschema:"Optional unique label; other tasks may name it in depends_on."`
+	Priority       int      `json:"priority,omitempty" jsonschema:"Order among ready tasks: higher runs first. Default 0; must not be negative."`
+	DependsOn      []string `json:"depends_on,omitempty" jsonschema:"Ids or names of tasks that must succeed before this one starts."`
+	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. It must not exist yet. Default: a fresh directory named after the task id."`
+	MaxAttempts    int      `json:"max_attempts,omitempty" jsonschema:"How many instances may try this task before it fails. Default: the server's setting (3)."`
+	Profile        string   `json:"profile,omitempty" jsonschema:"Agent profile that runs the task: claude (interactive Claude Code), claude-print, codex, gemini, aider, command, or one from the server's profiles file. Default: the server's setting."`
+	PermissionMode string   `json:"permission_mode,omitempty" jsonschema:"Claude Code permission mode: acceptEdits, auto, bypassPermissions, default, dontAsk or plan. Default: the server's setting (acceptEdits)."`
 }
 
 // SpawnInput is the input of the spawn tool: one task given inline, or many
@@ -47,7 +49,8 @@ func spawnTool() mcp.Tool {
 		mcp.WithDescription("Queue one or more coding tasks and start agent instances for them in parallel. "+
 			"Returns task ids at once (and instance ids for tasks that started); it never waits for an agent "+
 			"to finish. Each task gets its own fresh workspace directory. Give a single task with prompt "+
-			"(plus optional name, priority, depends_on, workdir), or several in tasks. Then poll status."),
+			"(plus optional name, priority, depends_on, workdir, profile, permission_mode), or several in tasks. "+
+			"Then poll status: an instance in state waiting_input shows its question; answer it with intervene."),
 		mcp.WithInputSchema[SpawnInput](),
 		mcp.WithOutputSchema[SpawnOutput](),
 		mcp.WithTitleAnnotation("Spawn agent tasks"),
@@ -84,7 +87,7 @@ func (s *Server) spawn(_ context.Context, in SpawnInput) (SpawnOutput, error) {
 func (in SpawnInput) specs() ([]executor.TaskSpec, error) {
 	single := in.SpawnTask
 	hasSingle := single.Prompt != "" || single.Name != "" || len(single.DependsOn) > 0 || single.Workdir != "" ||
-		single.Priority != 0 || single.MaxAttempts != 0
+		single.Priority != 0 || single.MaxAttempts != 0 || single.Profile != "" || single.PermissionMode != ""
 	switch {
 	case hasSingle && len(in.Tasks) > 0:
 		return nil, fmt.Errorf("give either prompt (one task) or tasks (several), not both")
@@ -104,5 +107,6 @@ func (t SpawnTask) spec() executor.TaskSpec {
 	return executor.TaskSpec{
 		Prompt: t.Prompt, Name: strings.TrimSpace(t.Name), Priority: t.Priority,
 		DependsOn: t.DependsOn, Workdir: t.Workdir, MaxAttempts: t.MaxAttempts,
+		Profile: strings.TrimSpace(t.Profile), PermissionMode: strings.TrimSpace(t.PermissionMode),
 	}
 }

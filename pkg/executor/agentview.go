@@ -1,0 +1,264 @@
+package executor
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+// agentView is what an instance learns about its agent beyond the raw
+// screen: the profile's reading of the screen, tool calls from the session
+// transcript or the output stream, and the agent's own verdict on its task.
+// Its fields are guarded by Instance.mu.
+type agentView struct {
+	obs          profile.Observation
+	waitingSince time.Time
+	completed    string // why the task counts as done; "" while it does not
+	completedAt  time.Time
+	tools        map[claudecode.Kind]int
+	newTools     int // tool calls since the last scoring tick
+	turns        int
+	result       *claudecode.Result
+	retries      int
+	answered     []string // dialogs answered automatically, in order
+	notes        []string // warnings for the pool to publish
+}
+
+// AgentResult is the outcome an agent reported for its task.
+type AgentResult struct {
+	IsError           bool     `json:"is_error"`
+	Subtype           string   `json:"subtype,omitempty"`
+	APIErrorStatus    int      `json:"api_error_status,omitempty"`
+	Text              string   `json:"text,omitempty"`
+	NumTurns          int      `json:"num_turns"`
+	PermissionDenials []string `json:"permission_denials,omitempty"`
+}
+
+// resultPreview bounds the result text kept for status output.
+const resultPreview = 500
+
+func agentResult(r *claudecode.Result) *AgentResult {
+	if r == nil {
+		return nil
+	}
+	out := &AgentResult{IsError: r.IsError, Subtype: r.Subtype, APIErrorStatus: r.APIErrorStatus,
+		Text: truncate(r.Text, resultPreview), NumTurns: r.NumTurns}
+	for _, d := range r.PermissionDenials {
+		out.PermissionDenials = append(out.PermissionDenials, d.ToolName)
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// observe records the profile's reading of the screen and moves the
+// instance state with it.
+func (i *Instance) observe(obs profile.Observation) {
+	now := i.cfg.Now()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.state.Ended() {
+		return
+	}
+	prev := i.view.obs
+	i.view.obs = obs
+	next := i.state
+	switch obs.State {
+	case profile.StateReady:
+		next = StateReady
+	case profile.StateWorking:
+		next = StateWorking
+	case profile.StateWaitingInput:
+		next = StateWaitingInput
+	case profile.StateDialog:
+		if i.stuckDialog(obs) {
+			next = StateDialog
+		}
+	}
+	if i.view.completed != "" {
+		next = StateTurnFinished
+	}
+	i.enterLocked(next, now)
+	if obs.State == profile.StateWaitingInput && (prev.State != obs.State || prev.Question != obs.Question) {
+		i.view.notes = append(i.view.notes, "waiting for input: "+questionText(obs))
+		i.log.Info("agent asks a question", zap.String("question", obs.Question))
+	}
+}
+
+// enterLocked moves the instance to state next. Leaving a waiting state
+// counts as activity, so the idle clock starts again after an answer.
+func (i *Instance) enterLocked(next InstanceState, now time.Time) {
+	// The scoring tick decides when a working agent is idle and when it
+	// works again; a busy screen alone does not end idleness.
+	if next == i.state || (i.state == StateIdle && next == StateWorking) {
+		return
+	}
+	if i.state.Waiting() && !next.Waiting() {
+		i.tracker.Observe(scoring.Sample{At: now, Input: true})
+	}
+	if next.Waiting() && !i.state.Waiting() {
+		i.view.waitingSince = now
+	}
+	i.state = next
+}
+
+// stuckDialog reports whether the driver gave up on the dialog shown.
+func (i *Instance) stuckDialog(obs profile.Observation) bool {
+	return obs.Dialog != nil && i.stuckDialogs[obs.Dialog.Name]
+}
+
+func questionText(obs profile.Observation) string {
+	if obs.Question != "" {
+		return obs.Question
+	}
+	return "a question on screen (see screen_tail)"
+}
+
+// reportStuckDialog records that the agent is held by a dialog the driver
+// cannot answer.
+func (i *Instance) reportStuckDialog(dlg *profile.Dialog, answers int) {
+	msg := stuckDialogMessage(dlg, answers)
+	i.log.Warn("agent held by a dialog", zap.String("dialog", dlg.Name), zap.Int("answers", answers))
+	now := i.cfg.Now()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.stuckDialogs[dlg.Name] = true
+	i.view.notes = append(i.view.notes, msg)
+	if !i.state.Ended() {
+		i.enterLocked(StateDialog, now)
+	}
+}
+
+// noteDialogAnswered counts an automatic answer as activity.
+func (i *Instance) noteDialogAnswered(name string) {
+	i.log.Info("answered a startup dialog", zap.String("dialog", name))
+	i.noteInput(i.cfg.Now())
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.view.answered = append(i.view.answered, name)
+}
+
+// markCompleted records that the agent finished its task.
+func (i *Instance) markCompleted(reason string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.view.completed == "" {
+		i.view.completed, i.view.completedAt = reason, i.cfg.Now()
+		i.log.Info("agent finished its task", zap.String("reason", reason))
+	}
+	if !i.state.Ended() {
+		i.state = StateTurnFinished
+	}
+}
+
+// pollTranscript reads new records of the session transcript.
+func (i *Instance) pollTranscript() {
+	if i.transcriptLog == nil {
+		return
+	}
+	update, err := i.transcriptLog.Poll()
+	if err != nil {
+		i.log.Debug("read session transcript failed", zap.Error(err))
+		return
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.addToolsLocked(update.Tools)
+	i.view.turns += update.TurnsFinished
+	for _, msg := range update.APIErrors {
+		i.view.notes = append(i.view.notes, "model API error: "+truncate(msg, 300))
+	}
+}
+
+// takeStream applies what the output stream reported since the last tick.
+func (i *Instance) takeStream() {
+	if i.stream == nil {
+		return
+	}
+	update := i.stream.Take()
+	result, hasResult := i.stream.Result()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.addToolsLocked(update.Tools)
+	for _, r := range update.Retries {
+		i.view.retries++
+		i.view.notes = append(i.view.notes, fmt.Sprintf("model API returned %d; the agent retries "+
+			"(attempt %d of %d, in %s)", r.ErrorStatus, r.Attempt, r.MaxRetries, r.RetryDelay))
+	}
+	if hasResult && i.view.result == nil {
+		i.view.result = result
+		i.notesForResultLocked(result)
+	}
+}
+
+func (i *Instance) notesForResultLocked(r *claudecode.Result) {
+	if len(r.PermissionDenials) > 0 {
+		names := make([]string, 0, len(r.PermissionDenials))
+		for _, d := range r.PermissionDenials {
+			names = append(names, d.ToolName)
+		}
+		i.view.notes = append(i.view.notes, fmt.Sprintf("the agent was denied %d tool calls (%s): "+
+			"use a permission mode that allows them", len(names), strings.Join(names, ", ")))
+	}
+	if r.IsError {
+		i.view.notes = append(i.view.notes, "the agent reported an error: "+truncate(r.Text, 300))
+	} else {
+		i.view.completed, i.view.completedAt = "result received", i.cfg.Now()
+	}
+}
+
+func (i *Instance) addToolsLocked(tools []claudecode.ToolUse) {
+	for _, tool := range tools {
+		i.view.tools[tool.Kind]++
+		i.view.newTools++
+	}
+}
+
+// turnsFinished returns the finished turns seen in the transcript.
+func (i *Instance) turnsFinished() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.view.turns
+}
+
+// toolsSeen returns the tool calls seen so far.
+func (i *Instance) toolsSeen() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	total := 0
+	for _, n := range i.view.tools {
+		total += n
+	}
+	return total
+}
+
+// takeNotes returns and clears the warnings waiting to be published.
+func (i *Instance) takeNotes() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	notes := i.view.notes
+	i.view.notes = nil
+	return notes
+}
+
+// lingering reports whether a non-interactive agent reported its result
+// but has not exited within the close wait, so it must be ended.
+func (i *Instance) lingering(now time.Time) bool {
+	if i.cfg.Launch.prof.Interactive() {
+		return false
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.view.completed != "" && now.Sub(i.view.completedAt) >= closeWait
+}

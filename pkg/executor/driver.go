@@ -1,0 +1,297 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
+	"github.com/axiom-mcp/axiom-mcp/pkg/termkeys"
+)
+
+// Timing of the interactive driver.
+const (
+	// driveInterval is how often the driver looks at the screen. Claude Code
+	// redraws its spinner about every 100 ms, so a state lasts at least that.
+	driveInterval = 100 * time.Millisecond
+	// transcriptEvery polls the session transcript every third look.
+	transcriptEvery = 3
+	// resubmitAfter is how long the driver waits for a submitted turn to
+	// start before it presses Enter again.
+	resubmitAfter = 1500 * time.Millisecond
+	// pasteShowWait bounds the wait for a pasted prompt to show on screen.
+	pasteShowWait = 3 * time.Second
+	// maxSubmits bounds the Enter presses for one prompt.
+	maxSubmits = 3
+	// reanswerAfter is how long a dialog may stay after an answer before it
+	// is answered again.
+	reanswerAfter = 2 * time.Second
+	// maxAnswers bounds the answers to one dialog; a dialog still shown
+	// after them cannot be answered.
+	maxAnswers = 3
+	// closeWait is how long a finished agent gets to exit after the close
+	// keys before it is sent SIGTERM.
+	closeWait = 5 * time.Second
+	// keyPause separates the keys of a dialog answer.
+	keyPause = 150 * time.Millisecond
+	// closeStepPause separates the close steps, as a person would type them.
+	closeStepPause = 300 * time.Millisecond
+)
+
+// phase is how far the driver has got with the task's prompt.
+type phase int
+
+const (
+	phaseWaitReady phase = iota // waiting for the input box
+	phasePrompted               // prompt submitted, turn not seen yet
+	phaseStarted                // the turn is under way
+	phaseFinished               // the turn ended; closing the agent
+)
+
+// driver types the prompt into an interactive agent when its input box is
+// ready, answers the startup dialogs its profile knows, and closes the agent
+// once its turn has finished. It runs on one goroutine that the instance
+// owns.
+type driver struct {
+	inst *Instance
+	prof *profile.Profile
+	log  *zap.Logger
+
+	phase      phase
+	looks      int
+	submits    int
+	submitAt   time.Time
+	sawWorking bool
+	turnsDone  int
+	answered   map[string]int
+	answeredAt time.Time
+	stuck      map[string]bool
+}
+
+func newDriver(inst *Instance) *driver {
+	return &driver{
+		inst: inst, prof: inst.cfg.Launch.prof, log: inst.log,
+		answered: make(map[string]int), stuck: make(map[string]bool),
+	}
+}
+
+// run drives the agent until ctx is done or the agent exits.
+func (d *driver) run(ctx context.Context) {
+	ticker := time.NewTicker(driveInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.inst.exited:
+			return
+		case <-ticker.C:
+			if d.step(ctx) {
+				d.close(ctx)
+				return
+			}
+		}
+	}
+}
+
+// step looks at the agent once and acts. It returns true when the turn has
+// finished and the agent should be closed.
+func (d *driver) step(ctx context.Context) bool {
+	d.looks++
+	if d.looks%transcriptEvery == 0 {
+		d.inst.pollTranscript()
+	}
+	obs := d.prof.Classify(d.inst.screen.Lines(), d.inst.screen.Title())
+	d.inst.observe(obs)
+	if obs.State == profile.StateWorking || obs.State == profile.StateWaitingInput {
+		d.sawWorking = true
+	}
+	d.turnsDone = d.inst.turnsFinished()
+
+	switch {
+	case obs.State == profile.StateDialog:
+		d.answer(ctx, obs)
+	case d.phase == phaseWaitReady && isIdleBox(obs.State):
+		d.submit(ctx, true)
+	case d.phase == phasePrompted:
+		d.checkStarted(ctx, obs)
+	case d.phase == phaseStarted && (d.turnsDone > 0 || isIdleBox(obs.State)):
+		d.phase = phaseFinished
+		return true
+	}
+	return false
+}
+
+func isIdleBox(s profile.State) bool {
+	return s == profile.StateReady || s == profile.StateTurnFinished
+}
+
+// submit pastes the prompt (first time) and presses Enter as a separate
+// write after the profile's pause: a carriage return that arrives with the
+// paste would be taken as part of it.
+func (d *driver) submit(ctx context.Context, paste bool) {
+	if paste {
+		before := d.inst.screen.Lines()
+		data := "\x1b[200~" + d.inst.cfg.Prompt + "\x1b[201~"
+		if _, err := d.inst.input.write(ctx, []byte(data), InputTimeout); err != nil {
+			d.log.Warn("typing the prompt failed", zap.Error(err))
+			return
+		}
+		// A busy machine may take a while to draw the paste, and an Enter
+		// that arrives before the paste is taken in joins it.
+		if !d.waitScreenChange(ctx, before, pasteShowWait) || !sleepCtx(ctx, time.Duration(d.prof.SubmitDelay)) {
+			return
+		}
+	}
+	if _, err := d.inst.input.write(ctx, []byte("\r"), InputTimeout); err != nil {
+		d.log.Warn("submitting the prompt failed", zap.Error(err))
+		return
+	}
+	d.submits++
+	d.submitAt = time.Now()
+	d.phase = phasePrompted
+	d.log.Debug("prompt submitted", zap.Int("submits", d.submits))
+}
+
+// waitScreenChange waits up to limit for the screen to differ from before.
+// It returns false only when ctx ends.
+func (d *driver) waitScreenChange(ctx context.Context, before []string, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if !slices.Equal(before, d.inst.screen.Lines()) {
+			return true
+		}
+		if !sleepCtx(ctx, 20*time.Millisecond) {
+			return false
+		}
+	}
+	d.log.Debug("the pasted prompt did not show on screen", zap.Duration("waited", limit))
+	return true
+}
+
+// checkStarted moves on once the turn shows, and presses Enter again when
+// the prompt still sits in the input box.
+func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
+	if d.sawWorking || d.turnsDone > 0 || d.inst.toolsSeen() > 0 {
+		d.phase = phaseStarted
+		return
+	}
+	if time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {
+		return
+	}
+	d.log.Info("the turn did not start; pressing Enter again", zap.String("screen_state", string(obs.State)))
+	d.submit(ctx, false)
+}
+
+// answer types the profile's answer to a dialog. A dialog with no answer,
+// or one still shown after several answers, is reported once and left for a
+// person.
+func (d *driver) answer(ctx context.Context, obs profile.Observation) {
+	dlg := obs.Dialog
+	if !dlg.Answerable() || d.answered[dlg.Name] >= maxAnswers {
+		if !d.stuck[dlg.Name] {
+			d.stuck[dlg.Name] = true
+			d.inst.reportStuckDialog(dlg, d.answered[dlg.Name])
+		}
+		return
+	}
+	if time.Since(d.answeredAt) < reanswerAfter && d.answered[dlg.Name] > 0 {
+		return
+	}
+	if err := d.typeKeys(ctx, dlg.Answer); err != nil {
+		d.log.Warn("answering a dialog failed", zap.String("dialog", dlg.Name), zap.Error(err))
+		d.answered[dlg.Name] = maxAnswers
+		return
+	}
+	d.answered[dlg.Name]++
+	d.answeredAt = time.Now()
+	d.inst.noteDialogAnswered(dlg.Name)
+}
+
+// typeKeys sends named keys one write at a time with a pause between:
+// Claude Code 2.1.197 took "down" and "enter" sent in one write as a bare
+// Enter on the option that was selected before.
+func (d *driver) typeKeys(ctx context.Context, names []string) error {
+	for n, name := range names {
+		seq, err := termkeys.Encode([]string{name})
+		if err != nil {
+			return err
+		}
+		if n > 0 && !sleepCtx(ctx, keyPause) {
+			return ctx.Err()
+		}
+		if _, err := d.inst.input.write(ctx, []byte(seq), InputTimeout); err != nil {
+			return fmt.Errorf("type key %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// close types the profile's close steps, waits for the agent to exit and
+// ends it with SIGTERM, then SIGKILL, if it does not.
+func (d *driver) close(ctx context.Context) {
+	d.inst.markCompleted("turn finished")
+	steps, err := d.prof.CloseBytes()
+	if err != nil {
+		d.log.Warn("close steps are invalid", zap.Error(err))
+	}
+	for _, step := range steps {
+		if _, err := d.inst.input.write(ctx, step, InputTimeout); err != nil {
+			break
+		}
+		if !sleepCtx(ctx, closeStepPause) {
+			return
+		}
+	}
+	if d.waitExit(ctx, closeWait) {
+		return
+	}
+	d.log.Info("agent did not exit after its close keys; sending SIGTERM")
+	d.inst.signal(syscall.SIGTERM)
+	if d.waitExit(ctx, d.inst.cfg.KillGrace) {
+		return
+	}
+	d.inst.signal(syscall.SIGKILL)
+}
+
+func (d *driver) waitExit(ctx context.Context, wait time.Duration) bool {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-d.inst.exited:
+		return true
+	case <-ctx.Done():
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// sleepCtx waits for d and reports whether ctx is still live.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// stuckDialogMessage explains a dialog the driver could not get past.
+func stuckDialogMessage(dlg *profile.Dialog, answers int) string {
+	if answers == 0 {
+		msg := fmt.Sprintf("the agent shows the %s dialog, which cannot be answered automatically", dlg.Name)
+		if dlg.Help != "" {
+			msg += ": " + dlg.Help
+		}
+		return msg
+	}
+	return fmt.Sprintf("the agent still shows the %s dialog after %d answers; answer it with intervene "+
+		"or fix the agent's configuration", dlg.Name, answers)
+}
