@@ -250,3 +250,19 @@ func (s *server) eventKinds() []string {
 	}
 	return kinds
 }
+
+// eventMessages returns the messages of the pool events received as logging
+// notifications.
+func (s *server) eventMessages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var messages []string
+	for _, msg := range s.logs {
+		if data, ok := msg.Data.(map[string]any); ok {
+			if text, ok := data["message"].(string); ok {
+				messages = append(messages, text)
+			}
+		}
+	}
+	return messages
+}

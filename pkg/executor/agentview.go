@@ -21,6 +21,8 @@ type agentView struct {
 	waitingSince time.Time
 	completed    string // why the task counts as done; "" while it does not
 	completedAt  time.Time
+	agentError   string // why the agent's own report fails the attempt
+	apiError     string // the latest model API error in the transcript
 	tools        map[claudecode.Kind]int
 	newTools     int // tool calls since the last scoring tick
 	turns        int
@@ -149,10 +151,17 @@ func (i *Instance) noteDialogAnswered(name string) {
 	i.view.answered = append(i.view.answered, name)
 }
 
-// markCompleted records that the agent finished its task.
+// markCompleted records that the agent finished its turn. A turn whose
+// last model request failed ends on the error message, so it fails the
+// attempt instead of completing the task.
 func (i *Instance) markCompleted(reason string) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	if i.view.apiError != "" {
+		i.view.agentError = "the turn ended on a model API error: " + i.view.apiError
+		i.log.Info("agent turn ended on an API error", zap.String("error", i.view.apiError))
+		return
+	}
 	if i.view.completed == "" {
 		i.view.completed, i.view.completedAt = reason, i.cfg.Now()
 		i.log.Info("agent finished its task", zap.String("reason", reason))
@@ -177,7 +186,8 @@ func (i *Instance) pollTranscript() {
 	i.addToolsLocked(update.Tools)
 	i.view.turns += update.TurnsFinished
 	for _, msg := range update.APIErrors {
-		i.view.notes = append(i.view.notes, "model API error: "+truncate(msg, 300))
+		i.view.apiError = truncate(msg, 300)
+		i.view.notes = append(i.view.notes, "model API error: "+i.view.apiError)
 	}
 }
 
@@ -212,7 +222,8 @@ func (i *Instance) notesForResultLocked(r *claudecode.Result) {
 			"use a permission mode that allows them", len(names), strings.Join(names, ", ")))
 	}
 	if r.IsError {
-		i.view.notes = append(i.view.notes, "the agent reported an error: "+truncate(r.Text, 300))
+		i.view.agentError = "the agent reported an error: " + truncate(r.Text, 300)
+		i.view.notes = append(i.view.notes, i.view.agentError)
 	} else {
 		i.view.completed, i.view.completedAt = "result received", i.cfg.Now()
 	}

@@ -36,6 +36,9 @@ const (
 	// closeWait is how long a finished agent gets to exit after the close
 	// keys before it is sent SIGTERM.
 	closeWait = 5 * time.Second
+	// turnRecordWait bounds the wait for the transcript's record of a
+	// finished turn.
+	turnRecordWait = 2 * time.Second
 	// keyPause separates the keys of a dialog answer.
 	keyPause = 150 * time.Millisecond
 	// closeStepPause separates the close steps, as a person would type them.
@@ -212,6 +215,23 @@ func (d *driver) answer(ctx context.Context, obs profile.Observation) {
 	d.inst.noteDialogAnswered(dlg.Name)
 }
 
+// awaitTurnRecord gives the session transcript up to turnRecordWait to show
+// the finished turn, so that an error record written just before it is read
+// before the turn is judged. The screen can show the idle box a few
+// milliseconds before the CLI writes those records.
+func (d *driver) awaitTurnRecord(ctx context.Context) {
+	if d.inst.transcriptLog == nil {
+		return
+	}
+	deadline := time.Now().Add(turnRecordWait)
+	for {
+		d.inst.pollTranscript()
+		if d.inst.turnsFinished() > 0 || !time.Now().Before(deadline) || !sleepCtx(ctx, driveInterval) {
+			return
+		}
+	}
+}
+
 // typeKeys sends named keys one write at a time with a pause between:
 // Claude Code 2.1.197 took "down" and "enter" sent in one write as a bare
 // Enter on the option that was selected before.
@@ -234,6 +254,7 @@ func (d *driver) typeKeys(ctx context.Context, names []string) error {
 // close types the profile's close steps, waits for the agent to exit and
 // ends it with SIGTERM, then SIGKILL, if it does not.
 func (d *driver) close(ctx context.Context) {
+	d.awaitTurnRecord(ctx)
 	d.inst.markCompleted("turn finished")
 	steps, err := d.prof.CloseBytes()
 	if err != nil {

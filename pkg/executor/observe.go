@@ -119,6 +119,7 @@ type InstanceInfo struct {
 	Tools                map[string]int `json:"tools,omitempty"`
 	TranscriptPath       string         `json:"transcript_path,omitempty"`
 	Completed            string         `json:"completed,omitempty"`
+	AgentError           string         `json:"agent_error,omitempty"`
 	AgentResult          *AgentResult   `json:"agent_result,omitempty"`
 	APIRetries           int            `json:"api_retries,omitempty"`
 }
@@ -159,6 +160,7 @@ func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
 	info.Profile = i.cfg.Launch.prof.Name
 	info.SessionID = i.cfg.SessionID
 	info.Completed = i.view.completed
+	info.AgentError = i.view.agentError
 	info.AgentResult = agentResult(i.view.result)
 	info.APIRetries = i.view.retries
 	info.DialogsAnswered = append([]string(nil), i.view.answered...)

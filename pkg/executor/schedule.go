@@ -118,6 +118,9 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	requeue := !p.noRequeue[inst.id]
 	delete(p.noRequeue, inst.id)
 	t := p.tasks[inst.taskID]
+	for _, note := range inst.takeNotes() {
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id, Message: note})
+	}
 
 	switch {
 	case info.Completed != "":
@@ -133,11 +136,10 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		} else {
 			p.retryOrFailLocked(t, reason)
 		}
-	case info.AgentResult != nil && info.AgentResult.IsError:
+	case info.AgentError != "":
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
-			Message: fmt.Sprintf("reported an error and exited with code %d", *info.ExitCode)})
-		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d: the agent reported an error: %s",
-			info.Attempt, info.AgentResult.Text))
+			Message: fmt.Sprintf("%s; exited with code %d", info.AgentError, *info.ExitCode)})
+		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d: %s", info.Attempt, info.AgentError))
 	case *info.ExitCode == 0 && p.exitMeansDone(t):
 		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id, Message: "exited with code 0"})
 		p.finishTaskLocked(t, TaskSucceeded, "")
