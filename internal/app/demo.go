@@ -77,13 +77,17 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	cfg.ExtraEnv = append(cfg.ExtraEnv, env...)
 	cfg.ExtraEnv = append(cfg.ExtraEnv, "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	cfg.WorkspaceRoot = workspaces
-	if cfg.Profile == "" {
+	if cfg.Profile == "" && cfg.AgentCommand == "" {
 		cfg.Profile = "claude"
 	}
 	cfg.Logger.Info("demo starting", zap.String("claude", bin), zap.String("model", baseURL),
 		zap.String("dir", dir))
-	fmt.Fprintf(out, "demo: %d Claude Code tasks (profile %s) against the scripted model at %s\n",
-		len(demoTasks), cfg.Profile, baseURL)
+	profileName := cfg.Profile
+	if profileName == "" {
+		profileName = "command"
+	}
+	fmt.Fprintf(out, "demo: %d tasks (profile %s) against the scripted model at %s\n",
+		len(demoTasks), profileName, baseURL)
 	fmt.Fprintf(out, "demo: claude is %s\n", bin)
 
 	ok, err := RunTasks(ctx, cfg.Config, demoTasks, out)

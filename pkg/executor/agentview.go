@@ -12,16 +12,16 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
-// agentView is what an instance learns about its agent beyond the raw
-// screen: the profile's reading of the screen, tool calls from the session
+// agentView holds the facts an instance learns about its agent beyond the
+// raw screen: the profile's reading of the screen, tool calls from the session
 // transcript or the output stream, and the agent's own verdict on its task.
 // Its fields are guarded by Instance.mu.
 type agentView struct {
 	obs          profile.Observation
 	waitingSince time.Time
-	completed    string // why the task counts as done; "" while it does not
+	completed    string // the reason the task counts as done; "" while it does not
 	completedAt  time.Time
-	agentError   string // why the agent's own report fails the attempt
+	agentError   string // the reason the agent's own report fails the attempt
 	apiError     string // the latest model API error in the transcript
 	tools        map[claudecode.Kind]int
 	newTools     int // tool calls since the last scoring tick

@@ -56,7 +56,7 @@ const (
 )
 
 // driver types the prompt into an interactive agent when its input box is
-// ready, answers the startup dialogs its profile knows, and closes the agent
+// ready, answers the startup dialogs its profile lists, and closes the agent
 // once its turn has finished. It runs on one goroutine that the instance
 // owns.
 type driver struct {

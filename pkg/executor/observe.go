@@ -155,7 +155,8 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 	return info
 }
 
-// fillAgentInfoLocked adds what the profile and the transcript tell.
+// fillAgentInfoLocked adds the profile's reading of the screen and the
+// transcript's facts to info.
 func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
 	info.Profile = i.cfg.Launch.prof.Name
 	info.SessionID = i.cfg.SessionID
