@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -110,9 +109,4 @@ func demoBinary(bin string) (string, error) {
 		return "", fmt.Errorf("claude binary %s: %w", bin, err)
 	}
 	return bin, nil
-}
-
-// shellQuote quotes s for the agent command template's word splitting.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
