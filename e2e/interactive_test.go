@@ -45,7 +45,7 @@ func TestRealClaudeInteractivePool(t *testing.T) {
 	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
 	require.NoError(t, err)
 	env = append(env, claudePath(claude))
-	s := startServer(t, env, "--idle-timeout", "8s", "--max-instances", "6")
+	s := startServer(t, env, "--idle-timeout", "15s", "--max-instances", "6")
 
 	tasks := []map[string]any{
 		{"name": "plain", "prompt": "Create a.txt [[write file=a.txt]]"},

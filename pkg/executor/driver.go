@@ -39,8 +39,15 @@ const (
 	// turnRecordWait bounds the wait for the transcript's record of a
 	// finished turn.
 	turnRecordWait = 2 * time.Second
+	// dialogSettle is how long a dialog must be on screen before it is
+	// answered.
+	dialogSettle = 500 * time.Millisecond
 	// keyPause separates the keys of a dialog answer.
 	keyPause = 150 * time.Millisecond
+	// keyEffectWait is how long a dialog key other than the last has to
+	// change the screen, and maxKeyTries how often it is sent.
+	keyEffectWait = time.Second
+	maxKeyTries   = 3
 	// closeStepPause separates the close steps, as a person would type them.
 	closeStepPause = 300 * time.Millisecond
 )
@@ -72,6 +79,8 @@ type driver struct {
 	turnsDone  int
 	answered   map[string]int
 	answeredAt time.Time
+	dialogName string    // the dialog on screen at the last look
+	dialogAt   time.Time // when that dialog appeared
 	stuck      map[string]bool
 }
 
@@ -115,6 +124,9 @@ func (d *driver) step(ctx context.Context) bool {
 	}
 	d.turnsDone = d.inst.turnsFinished()
 
+	if obs.State != profile.StateDialog {
+		d.dialogName = ""
+	}
 	switch {
 	case obs.State == profile.StateDialog:
 		d.answer(ctx, obs)
@@ -163,16 +175,12 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 // waitScreenChange waits up to limit for the screen to differ from before.
 // It returns false only when ctx ends.
 func (d *driver) waitScreenChange(ctx context.Context, before []string, limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if !slices.Equal(before, d.inst.screen.Lines()) {
-			return true
-		}
-		if !sleepCtx(ctx, 20*time.Millisecond) {
+	if !d.screenChanged(ctx, before, limit) {
+		if ctx.Err() != nil {
 			return false
 		}
+		d.log.Debug("the pasted prompt did not show on screen", zap.Duration("waited", limit))
 	}
-	d.log.Debug("the pasted prompt did not show on screen", zap.Duration("waited", limit))
 	return true
 }
 
@@ -200,6 +208,14 @@ func (d *driver) answer(ctx context.Context, obs profile.Observation) {
 			d.stuck[dlg.Name] = true
 			d.inst.reportStuckDialog(dlg, d.answered[dlg.Name])
 		}
+		return
+	}
+	if d.dialogName != dlg.Name {
+		d.dialogName, d.dialogAt = dlg.Name, time.Now()
+	}
+	// Claude Code 2.1.197 draws a dialog before it reads keys for it: a key
+	// sent at once was lost, and the Enter after it confirmed the default.
+	if time.Since(d.dialogAt) < dialogSettle {
 		return
 	}
 	if time.Since(d.answeredAt) < reanswerAfter && d.answered[dlg.Name] > 0 {
@@ -232,23 +248,46 @@ func (d *driver) awaitTurnRecord(ctx context.Context) {
 	}
 }
 
-// typeKeys sends named keys one write at a time with a pause between:
-// Claude Code 2.1.197 took "down" and "enter" sent in one write as a bare
-// Enter on the option that was selected before.
+// typeKeys sends named keys one write at a time. Every key but the last
+// must change the screen, such as moving a selection, and is sent again when
+// it did not: under load Claude Code 2.1.197 lost the "down" of a dialog
+// answer, and the Enter after it confirmed the default option.
 func (d *driver) typeKeys(ctx context.Context, names []string) error {
 	for n, name := range names {
 		seq, err := termkeys.Encode([]string{name})
 		if err != nil {
 			return err
 		}
-		if n > 0 && !sleepCtx(ctx, keyPause) {
-			return ctx.Err()
+		last := n == len(names)-1
+		for try := 1; ; try++ {
+			before := d.inst.screen.Lines()
+			if _, err := d.inst.input.write(ctx, []byte(seq), InputTimeout); err != nil {
+				return fmt.Errorf("type key %s: %w", name, err)
+			}
+			if last || d.screenChanged(ctx, before, keyEffectWait) || try == maxKeyTries {
+				break
+			}
+			d.log.Info("a dialog key had no effect on screen; sending it again", zap.String("key", name))
 		}
-		if _, err := d.inst.input.write(ctx, []byte(seq), InputTimeout); err != nil {
-			return fmt.Errorf("type key %s: %w", name, err)
+		if !sleepCtx(ctx, keyPause) {
+			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// screenChanged reports whether the screen differs from before within wait.
+func (d *driver) screenChanged(ctx context.Context, before []string, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if !slices.Equal(before, d.inst.screen.Lines()) {
+			return true
+		}
+		if !sleepCtx(ctx, 20*time.Millisecond) {
+			return false
+		}
+	}
+	return false
 }
 
 // close types the profile's close steps, waits for the agent to exit and
