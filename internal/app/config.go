@@ -97,8 +97,7 @@ func (c Config) poolOptions() (executor.Options, error) {
 	if err != nil {
 		return executor.Options{}, fmt.Errorf("resolve --workspace-root %q: %w", c.WorkspaceRoot, err)
 	}
-	env := os.Environ()
-	env = append(env, c.ExtraEnv...)
+	env := dropEmptyConfigDir(append(os.Environ(), c.ExtraEnv...), c.Logger)
 	return executor.Options{
 		MaxInstances:   c.MaxInstances,
 		WorkspaceRoot:  root,
@@ -116,4 +115,21 @@ func (c Config) poolOptions() (executor.Options, error) {
 		TickInterval: c.Tick,
 		Logger:       c.Logger,
 	}, nil
+}
+
+// dropEmptyConfigDir removes CLAUDE_CONFIG_DIR when it is set but empty:
+// Claude Code 2.1.197 then keeps its config, sessions and history in the
+// working directory, which would fill every workspace with its files.
+func dropEmptyConfigDir(env []string, logger *zap.Logger) []string {
+	kept := env[:0:0]
+	for _, kv := range env {
+		if kv == "CLAUDE_CONFIG_DIR=" {
+			if logger != nil {
+				logger.Warn("CLAUDE_CONFIG_DIR is set but empty; agents get it unset, so Claude Code uses ~/.claude")
+			}
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept
 }

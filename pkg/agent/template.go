@@ -91,6 +91,23 @@ func ParseTyped(command string) (Template, error) {
 	return Template{argv: argv}, nil
 }
 
+// UnknownPlaceholders returns the words of the template that look like a
+// placeholder, such as {sesion_id}, but are none of the known ones.
+func (t Template) UnknownPlaceholders() []string {
+	var unknown []string
+	for _, word := range t.argv {
+		if !strings.HasPrefix(word, "{") || !strings.HasSuffix(word, "}") || len(word) < 3 {
+			continue
+		}
+		switch word {
+		case PromptPlaceholder, WorkspacePlaceholder, TaskPlaceholder, SessionPlaceholder, PermissionModePlaceholder:
+		default:
+			unknown = append(unknown, word)
+		}
+	}
+	return unknown
+}
+
 // Uses reports whether the template contains the placeholder.
 func (t Template) Uses(placeholder string) bool { return contains(t.argv, placeholder) }
 

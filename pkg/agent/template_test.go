@@ -50,3 +50,9 @@ func TestParseTypedRejectsAPromptPlaceholder(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "{prompt}")
 }
+
+func TestUnknownPlaceholdersListsMisspellings(t *testing.T) {
+	tpl, err := Parse("agent {sesion_id} {task_id} {} {x")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"{sesion_id}"}, tpl.UnknownPlaceholders())
+}

@@ -28,8 +28,9 @@ type agentView struct {
 	turns        int
 	result       *claudecode.Result
 	retries      int
-	answered     []string // dialogs answered automatically, in order
-	notes        []string // warnings for the pool to publish
+	answered     []string  // dialogs answered automatically, in order
+	notes        []string  // warnings for the pool to publish
+	intervened   time.Time // the last intervention by a client
 }
 
 // AgentResult is the outcome an agent reported for its task.
@@ -151,12 +152,31 @@ func (i *Instance) noteDialogAnswered(name string) {
 	i.view.answered = append(i.view.answered, name)
 }
 
+// noteIntervention records a client's input as activity and tells the
+// driver that the agent's turn may have changed.
+func (i *Instance) noteIntervention(now time.Time) {
+	i.noteInput(now)
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.view.intervened = now
+}
+
+// lastIntervention returns the time of the last intervention.
+func (i *Instance) lastIntervention() time.Time {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.view.intervened
+}
+
 // markCompleted records that the agent finished its turn. A turn whose
 // last model request failed ends on the error message, so it fails the
 // attempt instead of completing the task.
 func (i *Instance) markCompleted(reason string) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	if i.killReason != "" {
+		return // a kill decided before the turn ended wins
+	}
 	if i.view.apiError != "" {
 		i.view.agentError = "the turn ended on a model API error: " + i.view.apiError
 		i.log.Info("agent turn ended on an API error", zap.String("error", i.view.apiError))
@@ -224,7 +244,7 @@ func (i *Instance) notesForResultLocked(r *claudecode.Result) {
 	if r.IsError {
 		i.view.agentError = "the agent reported an error: " + truncate(r.Text, 300)
 		i.view.notes = append(i.view.notes, i.view.agentError)
-	} else {
+	} else if i.killReason == "" {
 		i.view.completed, i.view.completedAt = "result received", i.cfg.Now()
 	}
 }

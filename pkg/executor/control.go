@@ -56,16 +56,16 @@ func (p *Pool) Kill(instanceID, reason string, requeue bool) (KillResult, error)
 }
 
 // Intervene types text and then the named keys into an instance's terminal.
-// It counts as activity. It returns the bytes written; when the agent does
-// not read its input within InputTimeout it returns ErrNotReading with the
-// count written so far.
+// The text and each key go in writes of their own, a short pause apart,
+// because terminal UIs such as Claude Code's read keys that arrive in one
+// write as one event and act on only part of them. It counts as activity.
+// It returns the bytes written; when the agent does not read its input
+// within InputTimeout it returns ErrNotReading with the count written so
+// far.
 func (p *Pool) Intervene(ctx context.Context, instanceID, text string, keyNames []string) (int, error) {
-	seq, err := termkeys.Encode(keyNames)
+	writes, err := interventionWrites(text, keyNames)
 	if err != nil {
 		return 0, err
-	}
-	if text == "" && seq == "" {
-		return 0, fmt.Errorf("nothing to send: give text, keys, or both")
 	}
 	p.mu.Lock()
 	inst, ok := p.instances[instanceID]
@@ -77,12 +77,39 @@ func (p *Pool) Intervene(ctx context.Context, instanceID, text string, keyNames 
 	if !live {
 		return 0, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)
 	}
-	inst.noteInput(p.opts.Now())
-	n, err := inst.input.write(ctx, []byte(text+seq), InputTimeout)
-	if err != nil {
-		p.log.Warn("intervene failed", zap.String("instance", instanceID), zap.Int("written", n), zap.Error(err))
+	inst.noteIntervention(p.opts.Now())
+	total := 0
+	for k, data := range writes {
+		if k > 0 && !sleepCtx(ctx, keyPause) {
+			return total, ctx.Err()
+		}
+		n, err := inst.input.write(ctx, data, InputTimeout)
+		total += n
+		if err != nil {
+			p.log.Warn("intervene failed", zap.String("instance", instanceID), zap.Int("written", total), zap.Error(err))
+			return total, err
+		}
 	}
-	return n, err
+	return total, nil
+}
+
+// interventionWrites returns the text and then each key as separate writes.
+func interventionWrites(text string, keyNames []string) ([][]byte, error) {
+	var writes [][]byte
+	if text != "" {
+		writes = append(writes, []byte(text))
+	}
+	for _, name := range keyNames {
+		seq, err := termkeys.Encode([]string{name})
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, []byte(seq))
+	}
+	if len(writes) == 0 {
+		return nil, fmt.Errorf("nothing to send: give text, keys, or both")
+	}
+	return writes, nil
 }
 
 // PoolInfo summarises the pool.

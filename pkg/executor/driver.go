@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -18,8 +20,6 @@ const (
 	// driveInterval is how often the driver looks at the screen. Claude Code
 	// redraws its spinner about every 100 ms, so a state lasts at least that.
 	driveInterval = 100 * time.Millisecond
-	// transcriptEvery polls the session transcript every third look.
-	transcriptEvery = 3
 	// resubmitAfter is how long the driver waits for a submitted turn to
 	// start before it presses Enter again.
 	resubmitAfter = 1500 * time.Millisecond
@@ -36,9 +36,9 @@ const (
 	// closeWait is how long a finished agent gets to exit after the close
 	// keys before it is sent SIGTERM.
 	closeWait = 5 * time.Second
-	// turnRecordWait bounds the wait for the transcript's record of a
-	// finished turn.
-	turnRecordWait = 2 * time.Second
+	// interventionGrace is how long after an intervention the screen alone
+	// cannot end a turn.
+	interventionGrace = 2 * time.Second
 	// dialogSettle is how long a dialog must be on screen before it is
 	// answered.
 	dialogSettle = 500 * time.Millisecond
@@ -71,17 +71,18 @@ type driver struct {
 	prof *profile.Profile
 	log  *zap.Logger
 
-	phase      phase
-	looks      int
-	submits    int
-	submitAt   time.Time
-	sawWorking bool
-	turnsDone  int
-	answered   map[string]int
-	answeredAt time.Time
-	dialogName string    // the dialog on screen at the last look
-	dialogAt   time.Time // when that dialog appeared
-	stuck      map[string]bool
+	phase         phase
+	submits       int
+	turnsAtSubmit int       // finished turns in the transcript before the prompt
+	intervened    time.Time // the last intervention the driver has taken into account
+	submitAt      time.Time
+	sawWorking    bool
+	turnsDone     int
+	answered      map[string]int
+	answeredAt    time.Time
+	dialogName    string    // the dialog on screen at the last look
+	dialogAt      time.Time // when that dialog appeared
+	stuck         map[string]bool
 }
 
 func newDriver(inst *Instance) *driver {
@@ -113,12 +114,14 @@ func (d *driver) run(ctx context.Context) {
 // step looks at the agent once and acts. It returns true when the turn has
 // finished and the agent should be closed.
 func (d *driver) step(ctx context.Context) bool {
-	d.looks++
-	if d.looks%transcriptEvery == 0 {
-		d.inst.pollTranscript()
-	}
+	d.inst.pollTranscript()
 	obs := d.prof.Classify(d.inst.screen.Lines(), d.inst.screen.Title())
 	d.inst.observe(obs)
+	if at := d.inst.lastIntervention(); at.After(d.intervened) {
+		// A client typed into the agent: the turn may have been cancelled
+		// or replaced, so only a turn seen after this counts.
+		d.intervened, d.sawWorking = at, false
+	}
 	if obs.State == profile.StateWorking || obs.State == profile.StateWaitingInput {
 		d.sawWorking = true
 	}
@@ -134,11 +137,24 @@ func (d *driver) step(ctx context.Context) bool {
 		d.submit(ctx, true)
 	case d.phase == phasePrompted:
 		d.checkStarted(ctx, obs)
-	case d.phase == phaseStarted && (d.turnsDone > 0 || isIdleBox(obs.State)):
+	case d.phase == phaseStarted && d.turnFinished(obs):
 		d.phase = phaseFinished
 		return true
 	}
 	return false
+}
+
+// turnFinished reports whether the submitted turn is over. With a session
+// transcript only its record of a finished turn counts: Claude Code 2.1.197
+// writes none for a turn cancelled with Esc, whose screen returns to the
+// idle input box all the same. Without a transcript file, the screen must
+// show the idle box after it showed work, and not right after an
+// intervention.
+func (d *driver) turnFinished(obs profile.Observation) bool {
+	if d.inst.transcriptLog != nil && d.inst.transcriptLog.Path() != "" {
+		return d.turnsDone > d.turnsAtSubmit
+	}
+	return d.sawWorking && isIdleBox(obs.State) && time.Since(d.intervened) >= interventionGrace
 }
 
 func isIdleBox(s profile.State) bool {
@@ -151,7 +167,7 @@ func isIdleBox(s profile.State) bool {
 func (d *driver) submit(ctx context.Context, paste bool) {
 	if paste {
 		before := d.inst.screen.Lines()
-		data := "\x1b[200~" + d.inst.cfg.Prompt + "\x1b[201~"
+		data := "\x1b[200~" + guardPrompt(d.inst.cfg.Prompt, d.prof.PromptGuard) + "\x1b[201~"
 		if _, err := d.inst.input.write(ctx, []byte(data), InputTimeout); err != nil {
 			d.log.Warn("typing the prompt failed", zap.Error(err))
 			return
@@ -166,10 +182,22 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 		d.log.Warn("submitting the prompt failed", zap.Error(err))
 		return
 	}
+	if d.submits == 0 {
+		d.turnsAtSubmit = d.inst.turnsFinished()
+	}
 	d.submits++
 	d.submitAt = time.Now()
 	d.phase = phasePrompted
 	d.log.Debug("prompt submitted", zap.Int("submits", d.submits))
+}
+
+// guardPrompt puts a space before a prompt whose first character the CLI
+// would read as a command marker.
+func guardPrompt(prompt, guard string) string {
+	if first, _ := utf8.DecodeRuneInString(prompt); prompt != "" && strings.ContainsRune(guard, first) {
+		return " " + prompt
+	}
+	return prompt
 }
 
 // waitScreenChange waits up to limit for the screen to differ from before.
@@ -187,7 +215,7 @@ func (d *driver) waitScreenChange(ctx context.Context, before []string, limit ti
 // checkStarted moves on once the turn shows, and presses Enter again when
 // the prompt still sits in the input box.
 func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
-	if d.sawWorking || d.turnsDone > 0 || d.inst.toolsSeen() > 0 {
+	if d.sawWorking || d.turnsDone > d.turnsAtSubmit || d.inst.toolsSeen() > 0 {
 		d.phase = phaseStarted
 		return
 	}
@@ -229,23 +257,6 @@ func (d *driver) answer(ctx context.Context, obs profile.Observation) {
 	d.answered[dlg.Name]++
 	d.answeredAt = time.Now()
 	d.inst.noteDialogAnswered(dlg.Name)
-}
-
-// awaitTurnRecord gives the session transcript up to turnRecordWait to show
-// the finished turn, so that an error record written just before it is read
-// before the turn is judged. The screen can show the idle box a few
-// milliseconds before the CLI writes those records.
-func (d *driver) awaitTurnRecord(ctx context.Context) {
-	if d.inst.transcriptLog == nil {
-		return
-	}
-	deadline := time.Now().Add(turnRecordWait)
-	for {
-		d.inst.pollTranscript()
-		if d.inst.turnsFinished() > 0 || !time.Now().Before(deadline) || !sleepCtx(ctx, driveInterval) {
-			return
-		}
-	}
 }
 
 // typeKeys sends named keys one write at a time. Every key but the last
@@ -293,7 +304,6 @@ func (d *driver) screenChanged(ctx context.Context, before []string, wait time.D
 // close types the profile's close steps, waits for the agent to exit and
 // ends it with SIGTERM, then SIGKILL, if it does not.
 func (d *driver) close(ctx context.Context) {
-	d.awaitTurnRecord(ctx)
 	d.inst.markCompleted("turn finished")
 	steps, err := d.prof.CloseBytes()
 	if err != nil {

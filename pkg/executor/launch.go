@@ -15,13 +15,9 @@ import (
 // CommandProfile is the profile that runs the command of Options.Agent.
 const CommandProfile = profile.CommandProfileName
 
-// permissionModes are the modes Claude Code 2.1.197 accepts for
-// --permission-mode.
-var permissionModes = []string{"acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "plan"}
+func validPermissionMode(mode string) bool { return claudecode.ValidPermissionMode(mode) }
 
-func validPermissionMode(mode string) bool { return slices.Contains(permissionModes, mode) }
-
-func permissionModeList() string { return strings.Join(permissionModes, ", ") }
+func permissionModeList() string { return strings.Join(claudecode.PermissionModes, ", ") }
 
 // launch is how a task's instances start: the profile, its parsed command
 // and the permission mode.

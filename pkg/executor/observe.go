@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
@@ -159,7 +160,9 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 // transcript's facts to info.
 func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
 	info.Profile = i.cfg.Launch.prof.Name
-	info.SessionID = i.cfg.SessionID
+	if i.cfg.Launch.tpl.Uses(agent.SessionPlaceholder) {
+		info.SessionID = i.cfg.SessionID
+	}
 	info.Completed = i.view.completed
 	info.AgentError = i.view.agentError
 	info.AgentResult = agentResult(i.view.result)

@@ -157,6 +157,11 @@ type Profile struct {
 	TrustWorkspaces bool `yaml:"trust_workspaces,omitempty"`
 	// Env is extra environment for the agent process.
 	Env map[string]string `yaml:"env,omitempty"`
+	// PromptGuard lists characters that make the CLI treat a typed prompt
+	// as a command of its own when the prompt starts with one, such as "!"
+	// (a shell command) and "/" (a slash command) in Claude Code. Such a
+	// prompt is typed with a leading space, which the CLI drops.
+	PromptGuard string `yaml:"prompt_guard,omitempty"`
 	// SubmitDelay is the pause between the typed prompt and Enter. Load and
 	// Defaults set zero to DefaultSubmitDelay.
 	SubmitDelay Duration `yaml:"submit_delay,omitempty"`

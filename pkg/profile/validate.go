@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/termkeys"
 )
 
@@ -77,6 +78,14 @@ func (p *Profile) validateCommand() error {
 	tpl, err := parse(p.Command)
 	if err != nil {
 		return fmt.Errorf("command: %w", err)
+	}
+	if unknown := tpl.UnknownPlaceholders(); len(unknown) > 0 {
+		return fmt.Errorf("command %q has unknown placeholders %s: use {prompt}, {workspace}, {task_id}, "+
+			"{session_id} or {permission_mode}", p.Command, strings.Join(unknown, ", "))
+	}
+	if p.PermissionMode != "" && !claudecode.ValidPermissionMode(p.PermissionMode) {
+		return fmt.Errorf("permission_mode %q is invalid: use one of %s", p.PermissionMode,
+			strings.Join(claudecode.PermissionModes, ", "))
 	}
 	if tpl.Uses(agent.PermissionModePlaceholder) && p.PermissionMode == "" {
 		return fmt.Errorf("command %q uses %s but permission_mode is empty: set permission_mode, such as %q",

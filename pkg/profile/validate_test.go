@@ -101,6 +101,8 @@ func TestValidateRejects(t *testing.T) {
 		}, []string{"at least one"}},
 		{"empty substring", func(p *Profile) { p.States[0].Any = []string{""} }, []string{"any[0] is empty"}},
 		{"negative bottom", func(p *Profile) { p.States[0].Bottom = -1 }, []string{"bottom -1"}},
+		{"unknown placeholder", func(p *Profile) { p.Command = "agent --id {sesion_id}" }, []string{"{sesion_id}", "{session_id}"}},
+		{"unknown permission mode", func(p *Profile) { p.PermissionMode = "yolo" }, []string{`permission_mode "yolo"`, "acceptEdits"}},
 		{"duplicate rule", func(p *Profile) { p.States = append(p.States, p.States[0]) }, []string{`rule "idle" is defined twice`}},
 		{"prompt mode", func(p *Profile) { p.Prompt = "stdin" }, []string{`prompt "stdin"`, `"typed"`}},
 		{"stdin mode", func(p *Profile) { p.Stdin = "pipe" }, []string{`stdin "pipe"`}},
