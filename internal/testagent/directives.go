@@ -21,18 +21,23 @@ type step func() error
 // argument and returns its step. hasArg reports whether the directive was
 // written with a colon.
 var directives = map[string]func(arg string, hasArg bool) (step, error){
-	"productive":       planProductive,
-	"silent":           planSilent,
-	"silent-once":      planSilentOnce,
-	"chatty":           planChatty,
-	"exit":             planExit,
-	"ignore-term":      planIgnoreTerm,
-	"background-child": planBackgroundChild,
-	"sleep":            planSleep,
-	"flood":            planFlood,
-	"print":            planPrint,
-	"echo-input":       planEchoInput,
-	"stty":             planStty,
+	"productive":        planProductive,
+	"silent":            planSilent,
+	"silent-once":       planSilentOnce,
+	"chatty":            planChatty,
+	"exit":              planExit,
+	"ignore-term":       planIgnoreTerm,
+	"background-child":  planBackgroundChild,
+	"sleep":             planSleep,
+	"flood":             planFlood,
+	"print":             planPrint,
+	"echo-input":        planEchoInput,
+	"stty":              planStty,
+	"tui":               planTUI,
+	"tui-dialog":        planTUIDialog,
+	"tui-ask":           planTUIAsk,
+	"tui-swallow-enter": planTUISwallowEnter,
+	"tui-ignore-exit":   planTUIIgnoreExit,
 }
 
 const (
