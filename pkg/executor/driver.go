@@ -83,6 +83,7 @@ type driver struct {
 	dialogName    string    // the dialog on screen at the last look
 	dialogAt      time.Time // when that dialog appeared
 	stuck         map[string]bool
+	readyState    profile.State // the screen state when the prompt was pasted
 }
 
 func newDriver(inst *Instance) *driver {
@@ -134,6 +135,7 @@ func (d *driver) step(ctx context.Context) bool {
 	case obs.State == profile.StateDialog:
 		d.answer(ctx, obs)
 	case d.phase == phaseWaitReady && isIdleBox(obs.State):
+		d.readyState = obs.State
 		d.submit(ctx, true)
 	case d.phase == phasePrompted:
 		d.checkStarted(ctx, obs)
@@ -154,7 +156,10 @@ func (d *driver) turnFinished(obs profile.Observation) bool {
 	if d.inst.transcriptLog != nil && d.inst.transcriptLog.Path() != "" {
 		return d.turnsDone > d.turnsAtSubmit
 	}
-	return d.sawWorking && isIdleBox(obs.State) && time.Since(d.intervened) >= interventionGrace
+	// The grace must end before the idle timeout, or an agent that finished
+	// right after an intervention is killed as idle first.
+	grace := min(interventionGrace, d.inst.cfg.Thresholds.IdleTimeout/2)
+	return d.sawWorking && isIdleBox(obs.State) && time.Since(d.intervened) >= grace
 }
 
 func isIdleBox(s profile.State) bool {
@@ -215,6 +220,12 @@ func (d *driver) waitScreenChange(ctx context.Context, before []string, limit ti
 // checkStarted moves on once the turn shows, and presses Enter again when
 // the prompt still sits in the input box.
 func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
+	// A turn shorter than driveInterval starts and ends between two looks.
+	// A summary that was not on screen when the prompt was pasted shows
+	// that it ran.
+	if obs.State == profile.StateTurnFinished && d.readyState != profile.StateTurnFinished {
+		d.sawWorking = true
+	}
 	if d.sawWorking || d.turnsDone > d.turnsAtSubmit || d.inst.toolsSeen() > 0 {
 		d.phase = phaseStarted
 		return
@@ -275,6 +286,7 @@ func (d *driver) typeKeys(ctx context.Context, names []string) error {
 			if _, err := d.inst.input.write(ctx, []byte(seq), InputTimeout); err != nil {
 				return fmt.Errorf("type key %s: %w", name, err)
 			}
+			d.inst.noteInput(d.inst.cfg.Now())
 			if last || d.screenChanged(ctx, before, keyEffectWait) || try == maxKeyTries {
 				break
 			}
