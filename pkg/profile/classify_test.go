@@ -28,6 +28,15 @@ var fixtureScreens = []struct {
 	{"09-permission-write", StateWaitingInput, "permission_question", "Do you want to create hello.txt?"},
 	{"10-idle-turn-finished", StateTurnFinished, "turn_summary", ""},
 	{"11-exited", StateExited, "exited", ""},
+	// Busy screens in acceptEdits mode, whose footer starts with the mode.
+	{"12-busy-stall-counter", StateWorking, "busy_footer", ""},
+	{"13-busy-streaming", StateWorking, "busy_footer", ""},
+	{"14-busy-awaiting-reply", StateWorking, "busy_footer", ""},
+	{"15-busy-tasks", StateWorking, "busy_footer", ""},
+	{"16-busy-minutes", StateWorking, "busy_footer", ""},
+	{"17-busy-retry", StateWorking, "busy_footer", ""},
+	{"18-busy-silent-time-only", StateWorking, "busy_footer", ""},
+	{"19-busy-think-time-only", StateWorking, "busy_footer", ""},
 }
 
 func TestClassifyTextFixtures(t *testing.T) {

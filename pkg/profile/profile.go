@@ -172,10 +172,15 @@ type Profile struct {
 	Dialogs []Dialog `yaml:"dialogs,omitempty"`
 	// States are checked after the dialogs, in order. The first match wins.
 	States []Rule `yaml:"states,omitempty"`
+	// ProgressPattern is an RE2 regular expression for the counter on the
+	// agent's busy line, which Progress reads. Its optional named groups
+	// hours, minutes and seconds give the elapsed time, and tokens the token
+	// count ("1.2k" is 1200). Empty means the profile reads no counter.
+	ProgressPattern string `yaml:"progress,omitempty"`
 
-	// regexps caches the compiled Pattern, Title and Question expressions by
-	// their source text. Validate fills it. It is read-only afterwards, so a
-	// copy of the profile may share it.
+	// regexps caches the compiled Pattern, Title, Question and
+	// ProgressPattern expressions by their source text. Validate fills it.
+	// It is read-only afterwards, so a copy of the profile may share it.
 	regexps map[string]*regexp.Regexp
 }
 

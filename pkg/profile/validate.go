@@ -15,9 +15,10 @@ import (
 var profileNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // Validate checks every field and compiles the regular expressions that
-// Classify uses. Each error names the profile, the field and the bad value,
-// and gives the fix. Validate changes the profile's expression cache,
-// so it must not run while another goroutine uses the profile.
+// Classify and Progress use. Each error names the profile, the field and
+// the bad value, and gives the fix. Validate changes the profile's
+// expression cache, so it must not run while another goroutine uses the
+// profile.
 func (p *Profile) Validate() error {
 	if !profileNamePattern.MatchString(p.Name) {
 		return fmt.Errorf("profile name %q is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
@@ -30,6 +31,9 @@ func (p *Profile) Validate() error {
 	}
 	regexps, err := p.validateRules()
 	if err != nil {
+		return fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	if err := p.validateProgress(regexps); err != nil {
 		return fmt.Errorf("profile %q: %w", p.Name, err)
 	}
 	if err := p.validateScreenNeeds(); err != nil {
