@@ -26,6 +26,9 @@ type Proc struct {
 	Start uint64
 	// CPUTicks is user plus system time in clock ticks.
 	CPUTicks uint64
+	// ChildTicks is the user plus system time of the process's children
+	// that it has waited for, in clock ticks.
+	ChildTicks uint64
 }
 
 // Key identifies a process across pid reuse.
@@ -99,14 +102,15 @@ func parseStat(pid int, data []byte) (Proc, error) {
 		comm = string(data[open+1 : end])
 	}
 	return Proc{
-		Comm:     comm,
-		PID:      pid,
-		State:    fields[0][0],
-		PPID:     int(nums[1]),
-		PGID:     int(nums[2]),
-		SID:      int(nums[3]),
-		CPUTicks: nums[11] + nums[12],
-		Start:    nums[19],
+		Comm:       comm,
+		PID:        pid,
+		State:      fields[0][0],
+		PPID:       int(nums[1]),
+		PGID:       int(nums[2]),
+		SID:        int(nums[3]),
+		CPUTicks:   nums[11] + nums[12],
+		ChildTicks: nums[13] + nums[14],
+		Start:      nums[19],
 	}, nil
 }
 
@@ -169,4 +173,25 @@ func (t Table) LiveMembers(leader int) []Proc {
 		}
 	}
 	return live
+}
+
+// ClockTicks is the unit of the CPU times in /proc/PID/stat: USER_HZ, which
+// is 100 on every Linux architecture Go supports.
+const ClockTicks = 100
+
+// DescendantCPU returns the CPU time, in clock ticks, that the processes of
+// the agent led by leader have used apart from the leader's own: the live
+// members other than the leader with their waited-for children, and the
+// children the leader has waited for. A build that the agent started shows
+// up here, while the agent redrawing its own screen does not.
+func (t Table) DescendantCPU(leader int) uint64 {
+	var total uint64
+	for _, proc := range t.LiveMembers(leader) {
+		if proc.PID == leader {
+			total += proc.ChildTicks
+			continue
+		}
+		total += proc.CPUTicks + proc.ChildTicks
+	}
+	return total
 }

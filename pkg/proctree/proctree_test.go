@@ -11,7 +11,7 @@ import (
 )
 
 func TestParseStatCommandWithParentheses(t *testing.T) {
-	line := "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 12345 1000 10 " +
+	line := "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 4 5 20 0 1 0 12345 1000 10 " +
 		"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n"
 	proc, err := parseStat(42, []byte(line))
 	require.NoError(t, err)
@@ -21,7 +21,18 @@ func TestParseStatCommandWithParentheses(t *testing.T) {
 	assert.Equal(t, 42, proc.PGID)
 	assert.Equal(t, 42, proc.SID)
 	assert.Equal(t, uint64(10), proc.CPUTicks)
+	assert.Equal(t, uint64(9), proc.ChildTicks)
 	assert.Equal(t, uint64(12345), proc.Start)
+}
+
+func TestDescendantCPUSkipsTheLeadersOwnTime(t *testing.T) {
+	table := Table{
+		10: {PID: 10, PPID: 1, PGID: 10, SID: 10, State: 'S', CPUTicks: 500, ChildTicks: 7},
+		11: {PID: 11, PPID: 10, PGID: 11, SID: 11, State: 'R', CPUTicks: 40, ChildTicks: 3},
+		12: {PID: 12, PPID: 11, PGID: 11, SID: 11, State: 'Z', CPUTicks: 90},
+		20: {PID: 20, PPID: 1, PGID: 20, SID: 20, State: 'R', CPUTicks: 1000},
+	}
+	assert.Equal(t, uint64(7+40+3), table.DescendantCPU(10))
 }
 
 func TestParseStatRejectsTruncatedLine(t *testing.T) {

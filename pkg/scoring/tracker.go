@@ -1,215 +1,195 @@
 package scoring
 
-import (
-	"fmt"
-	"time"
-)
-
-// Verdict is the action the pool should take on an instance.
-type Verdict int
-
-// Verdicts, from harmless to final.
-const (
-	// Keep means the instance is working.
-	Keep Verdict = iota
-	// Warn means the instance is close to a kill threshold.
-	Warn
-	// KillIdle means the instance showed no activity for the idle timeout.
-	KillIdle
-	// KillUnproductive means the score stayed under the minimum too long.
-	KillUnproductive
-	// NeedsInput means the agent waits for an answer, so its silence is
-	// not idleness.
-	NeedsInput
-	// KillNoAnswer means the agent waited for an answer longer than the
-	// input timeout.
-	KillNoAnswer
-	// Done means the agent finished its task and is being closed.
-	Done
-)
-
-// String returns the verdict as used in status output and logs.
-func (v Verdict) String() string {
-	switch v {
-	case Keep:
-		return "keep"
-	case Warn:
-		return "warn"
-	case KillIdle:
-		return "kill-idle"
-	case KillUnproductive:
-		return "kill-unproductive"
-	case NeedsInput:
-		return "needs-input"
-	case KillNoAnswer:
-		return "kill-no-answer"
-	case Done:
-		return "done"
-	default:
-		return fmt.Sprintf("verdict(%d)", int(v))
-	}
-}
-
-// Kill reports whether the verdict ends the instance.
-func (v Verdict) Kill() bool { return v == KillIdle || v == KillUnproductive || v == KillNoAnswer }
-
-// Part is one component of a score.
-type Part struct {
-	Name   string `json:"name"`
-	Points int    `json:"points"`
-	Max    int    `json:"max"`
-	Reason string `json:"reason"`
-}
-
-// Result is the judgement of one instance at one moment.
-type Result struct {
-	Score   int           `json:"score"`
-	Parts   []Part        `json:"parts"`
-	Verdict Verdict       `json:"-"`
-	Reason  string        `json:"reason"`
-	IdleFor time.Duration `json:"-"`
-}
-
-// Weights of the score parts; they add up to 100.
-const (
-	outputMax  = 30
-	filesMax   = 50
-	recencyMax = 20
-	// pointsPerLine and pointsPerFile are earned per event in the window,
-	// so 10 meaningful lines or 2 file events a minute reach the maximum.
-	pointsPerLine = 3
-	pointsPerFile = 25
-)
+import "time"
 
 // Tracker keeps the recent samples of one instance and judges it. It is not
 // safe for concurrent use.
 type Tracker struct {
-	th           Thresholds
-	started      time.Time
+	th Thresholds
+	w  Weights
+
+	// lastActivity starts the idle clock. lastWork, the last file event or
+	// tool call, starts the recency part.
 	lastActivity time.Time
+	lastWork     time.Time
+	lastInput    time.Time
+	lastThinking time.Time
+	// idleCPU is the CPU time of the samples since lastActivity, all of them
+	// under CPUActive.
+	idleCPU time.Duration
+
+	state        AgentState
+	waitingSince time.Time
+	upstream     *Upstream
+	pauseUntil   time.Time
 	lowSince     time.Time
-	samples      []Sample
+	stops        stops
+	events       []event
 }
 
-// NewTracker starts tracking an instance that started at start.
+// event is the part of a sample that earns points in the window.
+type event struct {
+	at    time.Time
+	lines int
+	files int
+	tools toolCounts
+	// cpu is the sample's CPU time when its share reached CPUActive, or 0.
+	cpu time.Duration
+}
+
+// NewTracker starts tracking an instance that started at start, with the
+// default weights. Zero thresholds take their defaults. The caller validates
+// th with Thresholds.Validate.
 func NewTracker(th Thresholds, start time.Time) *Tracker {
-	return &Tracker{th: th.WithDefaults(), started: start, lastActivity: start}
+	return NewTrackerWithWeights(th, Weights{}, start)
 }
 
-// Observe records a sample.
-func (t *Tracker) Observe(s Sample) {
-	if s.active() && s.At.After(t.lastActivity) {
-		t.lastActivity = s.At
-	}
-	if s.ChangedLines > 0 || s.FilesCreated > 0 || s.FilesModified > 0 || s.ToolUses > 0 {
-		t.samples = append(t.samples, s)
+// NewTrackerWithWeights starts tracking an instance that started at start.
+// Zero thresholds and weights take their defaults. The caller validates them
+// with Validate.
+func NewTrackerWithWeights(th Thresholds, w Weights, start time.Time) *Tracker {
+	return &Tracker{
+		th:           th.WithDefaults(),
+		w:            w.WithDefaults(),
+		lastActivity: start,
+		lastWork:     start,
 	}
 }
 
 // LastActivity returns the time of the last active sample, or the start.
 func (t *Tracker) LastActivity() time.Time { return t.lastActivity }
 
+// Observe records a sample. Activity is a changed line, a file event, a tool
+// call, input, a CPU share at or above CPUActive, thinking, or entering or
+// leaving a waiting state.
+func (t *Tracker) Observe(s Sample) {
+	tools := s.toolCalls()
+	files := s.fileEvents()
+	lines := max(0, s.ChangedLines)
+	var cpu time.Duration
+	if s.CPU > 0 && s.cpuShare() >= t.th.CPUActive {
+		cpu = s.CPU
+	}
+
+	waitChanged := t.observeState(s)
+	t.observeUpstream(s, files > 0 || tools.total() > 0)
+	if s.Input {
+		t.lastInput = later(t.lastInput, s.At)
+	}
+	if s.Thinking {
+		t.lastThinking = later(t.lastThinking, s.At)
+	}
+
+	active := lines > 0 || files > 0 || tools.total() > 0 || s.Input || s.Answered || cpu > 0 || s.Thinking || waitChanged
+	if active {
+		t.lastActivity = later(t.lastActivity, s.At)
+		t.idleCPU = 0
+	} else {
+		t.idleCPU += max(0, s.CPU)
+	}
+	if files > 0 || tools.total() > 0 {
+		t.lastWork = later(t.lastWork, s.At)
+	}
+	if cpu > 0 {
+		// A build or a test run that keeps the CPU busy is progress even
+		// when it prints nothing, so its time does not count as low score.
+		t.stops.add(s.At.Add(-s.interval()), s.At)
+	}
+	if lines > 0 || files > 0 || tools.total() > 0 || cpu > 0 {
+		t.events = append(t.events, event{at: s.At, lines: lines, files: files, tools: tools, cpu: cpu})
+	}
+}
+
+// observeState records the agent's state and returns whether the sample
+// entered or left a waiting state. Moving between two waiting states keeps
+// the wait going.
+func (t *Tracker) observeState(s Sample) bool {
+	if s.State == StateUnknown || s.State == t.state {
+		return false
+	}
+	was, is := t.state.waiting(), s.State.waiting()
+	t.state = s.State
+	switch {
+	case is && !was:
+		t.waitingSince = s.At
+		t.stops.open(s.At)
+		return true
+	case was && !is:
+		t.waitingSince = time.Time{}
+		t.stops.closeOpen(s.At)
+		return true
+	}
+	return false
+}
+
+// observeUpstream starts or extends an upstream pause. The pause lasts
+// until the error's reset time, or UpstreamPause when it has none. A later
+// sample with a tool call or a file event and no error ends the pause early,
+// because the model API responds again.
+func (t *Tracker) observeUpstream(s Sample, working bool) {
+	if s.Upstream != nil {
+		end := s.At.Add(t.th.UpstreamPause)
+		// NOTE: a reset time at or before the sample is taken as misread
+		// and replaced by UpstreamPause.
+		if s.Upstream.ResetAt.After(s.At) {
+			end = s.Upstream.ResetAt
+		}
+		upstream := *s.Upstream
+		t.upstream = &upstream
+		t.stops.add(s.At, end)
+		t.pauseUntil = later(t.pauseUntil, end)
+		return
+	}
+	if working && s.At.Before(t.pauseUntil) {
+		t.pauseUntil = s.At
+		t.stops.cut(s.At)
+	}
+}
+
 // Evaluate scores the instance at now and returns the verdict.
 func (t *Tracker) Evaluate(now time.Time) Result {
-	t.dropBefore(now.Add(-t.th.Window))
-	lines, files := t.sums()
-	idleFor := now.Sub(t.lastActivity)
-
-	parts := []Part{
-		outputPart(lines, t.th.Window),
-		filesPart(files, t.th.Window),
-		recencyPart(idleFor, t.th.IdleTimeout),
-	}
+	t.dropEventsBefore(now.Add(-t.th.Window))
+	parts := t.parts(now)
 	score := 0
 	for _, p := range parts {
 		score += p.Points
 	}
-	res := Result{Score: score, Parts: parts, IdleFor: idleFor}
-	t.judge(now, &res)
-	return res
-}
+	score = max(0, min(100, score))
 
-func (t *Tracker) judge(now time.Time, res *Result) {
-	if res.Score >= t.th.MinScore {
+	if score >= t.th.MinScore {
 		t.lowSince = time.Time{}
 	} else if t.lowSince.IsZero() {
 		t.lowSince = now
 	}
-	lowFor := time.Duration(0)
-	if !t.lowSince.IsZero() {
-		lowFor = now.Sub(t.lowSince)
+	res := Result{
+		Score:   score,
+		Parts:   parts,
+		IdleFor: t.stops.running(t.lastActivity, now),
+		LowFor:  t.stops.running(t.lowSince, now),
 	}
-
-	switch {
-	case res.IdleFor >= t.th.IdleTimeout:
-		res.Verdict = KillIdle
-		res.Reason = fmt.Sprintf("no activity for %s (idle timeout %s)",
-			seconds(res.IdleFor), seconds(t.th.IdleTimeout))
-	case lowFor >= t.th.UnproductiveFor:
-		res.Verdict = KillUnproductive
-		res.Reason = fmt.Sprintf("score %d stayed under %d for %s (limit %s)",
-			res.Score, t.th.MinScore, seconds(lowFor), seconds(t.th.UnproductiveFor))
-	case res.IdleFor >= t.th.IdleTimeout/2:
-		res.Verdict = Warn
-		res.Reason = fmt.Sprintf("no activity for %s; killed as idle at %s",
-			seconds(res.IdleFor), seconds(t.th.IdleTimeout))
-	case lowFor >= t.th.UnproductiveFor/2:
-		res.Verdict = Warn
-		res.Reason = fmt.Sprintf("score %d under %d for %s; killed as unproductive at %s",
-			res.Score, t.th.MinScore, seconds(lowFor), seconds(t.th.UnproductiveFor))
-	default:
-		res.Verdict = Keep
-		res.Reason = fmt.Sprintf("score %d, last activity %s ago", res.Score, seconds(res.IdleFor))
+	if t.state.waiting() {
+		res.WaitingFor = max(0, now.Sub(t.waitingSince))
 	}
+	t.judge(now, &res)
+	t.pruneStops()
+	return res
 }
 
-func (t *Tracker) dropBefore(cutoff time.Time) {
-	keep := t.samples[:0]
-	for _, s := range t.samples {
-		if !s.At.Before(cutoff) {
-			keep = append(keep, s)
+func (t *Tracker) dropEventsBefore(cutoff time.Time) {
+	kept := t.events[:0]
+	for _, e := range t.events {
+		if !e.at.Before(cutoff) {
+			kept = append(kept, e)
 		}
 	}
-	t.samples = keep
+	t.events = kept
 }
 
-func (t *Tracker) sums() (lines, files int) {
-	for _, s := range t.samples {
-		lines += s.ChangedLines + s.ToolUses
-		files += s.FilesCreated + s.FilesModified
+// pruneStops drops the spans that can no longer affect a clock.
+func (t *Tracker) pruneStops() {
+	oldest := t.lastActivity
+	if !t.lowSince.IsZero() && t.lowSince.Before(oldest) {
+		oldest = t.lowSince
 	}
-	return lines, files
-}
-
-func outputPart(lines int, window time.Duration) Part {
-	return Part{
-		Name:   "output",
-		Points: min(outputMax, lines*pointsPerLine),
-		Max:    outputMax,
-		Reason: fmt.Sprintf("%d meaningful screen lines and tool calls in the last %s", lines, seconds(window)),
-	}
-}
-
-func filesPart(files int, window time.Duration) Part {
-	return Part{
-		Name:   "files",
-		Points: min(filesMax, files*pointsPerFile),
-		Max:    filesMax,
-		Reason: fmt.Sprintf("%d files created or modified in the last %s", files, seconds(window)),
-	}
-}
-
-func recencyPart(idleFor, idleTimeout time.Duration) Part {
-	left := 1 - float64(idleFor)/float64(idleTimeout)
-	points := int(float64(recencyMax)*left + 0.5)
-	return Part{
-		Name:   "recency",
-		Points: max(0, min(recencyMax, points)),
-		Max:    recencyMax,
-		Reason: fmt.Sprintf("last activity %s ago", seconds(idleFor)),
-	}
-}
-
-func seconds(d time.Duration) string {
-	return d.Round(time.Second).String()
+	t.stops.prune(oldest)
 }
