@@ -24,7 +24,9 @@ type agentView struct {
 	agentError   string // the reason the agent's own report fails the attempt
 	apiError     string // the latest model API error in the transcript
 	tools        map[claudecode.Kind]int
-	newTools     int // tool calls since the last scoring tick
+	newTools     map[scoring.ToolKind]int // tool calls since the last scoring tick
+	upstream     *scoring.Upstream        // an upstream failure not yet given to the tracker
+	keysSent     bool                     // the driver typed into the agent since the last tick
 	turns        int
 	result       *claudecode.Result
 	retries      int
@@ -84,6 +86,10 @@ func (i *Instance) observe(obs profile.Observation) {
 		next = StateWorking
 	case profile.StateWaitingInput:
 		next = StateWaitingInput
+	case profile.StateTurnFinished:
+		if i.state.Waiting() {
+			next = StateWorking // the question was answered and the turn went on
+		}
 	case profile.StateDialog:
 		if i.stuckDialog(obs) {
 			next = StateDialog
@@ -99,16 +105,13 @@ func (i *Instance) observe(obs profile.Observation) {
 	}
 }
 
-// enterLocked moves the instance to state next. Leaving a waiting state
-// counts as activity, so the idle clock starts again after an answer.
+// enterLocked moves the instance to state next. The tracker sees the
+// change of a waiting state in the next sample and restarts its idle clock.
 func (i *Instance) enterLocked(next InstanceState, now time.Time) {
 	// The scoring tick decides when a working agent is idle and when it
 	// works again; a busy screen alone does not end idleness.
 	if next == i.state || (i.state == StateIdle && next == StateWorking) {
 		return
-	}
-	if i.state.Waiting() && !next.Waiting() {
-		i.tracker.Observe(scoring.Sample{At: now, Input: true})
 	}
 	if next.Waiting() && !i.state.Waiting() {
 		i.view.waitingSince = now
@@ -143,10 +146,12 @@ func (i *Instance) reportStuckDialog(dlg *profile.Dialog, answers int) {
 	}
 }
 
-// noteDialogAnswered counts an automatic answer as activity.
+// noteDialogAnswered records an automatic answer. It is not a client's
+// intervention, so it starts no grace period; the tracker counts the time
+// on a dialog as waiting instead.
 func (i *Instance) noteDialogAnswered(name string) {
 	i.log.Info("answered a startup dialog", zap.String("dialog", name))
-	i.noteInput(i.cfg.Now())
+	i.noteKeysSent()
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.view.answered = append(i.view.answered, name)
@@ -208,6 +213,7 @@ func (i *Instance) pollTranscript() {
 	for _, msg := range update.APIErrors {
 		i.view.apiError = truncate(msg, 300)
 		i.view.notes = append(i.view.notes, "model API error: "+i.view.apiError)
+		i.noteUpstreamLocked(upstreamFromText(msg, i.cfg.Now()))
 	}
 }
 
@@ -223,6 +229,7 @@ func (i *Instance) takeStream() {
 	i.addToolsLocked(update.Tools)
 	for _, r := range update.Retries {
 		i.view.retries++
+		i.noteUpstreamLocked(upstreamFromRetry(r, i.cfg.Now()))
 		i.view.notes = append(i.view.notes, fmt.Sprintf("model API returned %d; the agent retries "+
 			"(attempt %d of %d, in %s)", r.ErrorStatus, r.Attempt, r.MaxRetries, r.RetryDelay))
 	}
@@ -242,6 +249,7 @@ func (i *Instance) notesForResultLocked(r *claudecode.Result) {
 			"use a permission mode that allows them", len(names), strings.Join(names, ", ")))
 	}
 	if r.IsError {
+		i.noteUpstreamLocked(upstreamFromText(r.Text, i.cfg.Now()))
 		i.view.agentError = "the agent reported an error: " + truncate(r.Text, 300)
 		i.view.notes = append(i.view.notes, i.view.agentError)
 	} else if i.killReason == "" {
@@ -252,7 +260,7 @@ func (i *Instance) notesForResultLocked(r *claudecode.Result) {
 func (i *Instance) addToolsLocked(tools []claudecode.ToolUse) {
 	for _, tool := range tools {
 		i.view.tools[tool.Kind]++
-		i.view.newTools++
+		i.view.newTools[scoring.ToolKind(tool.Kind)]++
 	}
 }
 
@@ -292,4 +300,12 @@ func (i *Instance) lingering(now time.Time) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.view.completed != "" && now.Sub(i.view.completedAt) >= closeWait
+}
+
+// noteKeysSent records that the driver typed into the agent, which counts
+// as activity at the next tick.
+func (i *Instance) noteKeysSent() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.view.keysSent = true
 }

@@ -286,7 +286,7 @@ func (d *driver) typeKeys(ctx context.Context, names []string) error {
 			if _, err := d.inst.input.write(ctx, []byte(seq), InputTimeout); err != nil {
 				return fmt.Errorf("type key %s: %w", name, err)
 			}
-			d.inst.noteInput(d.inst.cfg.Now())
+			d.inst.noteKeysSent()
 			if last || d.screenChanged(ctx, before, keyEffectWait) || try == maxKeyTries {
 				break
 			}

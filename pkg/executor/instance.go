@@ -15,6 +15,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
 	"github.com/axiom-mcp/axiom-mcp/pkg/watch"
@@ -30,10 +31,10 @@ type instanceConfig struct {
 	SessionID       string
 	ConfigDir       string // the Claude Code config directory, for the session transcript
 	KillGrace       time.Duration
-	InputTimeout    time.Duration
 	TranscriptBytes int
 	DrainWindow     time.Duration
 	Thresholds      scoring.Thresholds
+	Weights         scoring.Weights
 	Now             func() time.Time
 	Logger          *zap.Logger
 	// OnEnd is called once, from the instance's own goroutine, after the
@@ -84,6 +85,9 @@ type Instance struct {
 	files        watch.Snapshot
 	view         agentView
 	stuckDialogs map[string]bool
+	cpuTicks     uint64           // descendants' CPU time at the last tick
+	cpuAt        time.Time        // time of the last tick
+	progress     profile.Progress // the progress indicator at the last tick
 }
 
 // startInstance starts the agent process and the goroutines that watch it.
@@ -111,7 +115,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		startedAt:    now,
 		tracked:      make(map[proctree.Key]bool),
 		tracker:      scoring.NewTracker(cfg.Thresholds, now),
-		view:         agentView{tools: make(map[claudecode.Kind]int)},
+		view:         agentView{tools: make(map[claudecode.Kind]int), newTools: make(map[scoring.ToolKind]int)},
 		stuckDialogs: make(map[string]bool),
 	}
 	if cfg.Launch.prof.Output == "stream-json" {

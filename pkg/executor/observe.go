@@ -6,6 +6,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
 )
@@ -35,27 +36,43 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 		ChangedLines:  screen.MeaningfulChanges(i.prevLines, lines),
 		FilesCreated:  max(0, files.Created-i.prevFiles.Created),
 		FilesModified: max(0, files.Modified-i.prevFiles.Modified),
-		ToolUses:      i.view.newTools,
+		Tools:         i.takeToolsLocked(),
+		State:         i.scoringStateLocked(),
+		Thinking:      i.thinkingLocked(lines),
+		Upstream:      i.takeUpstreamLocked(lines, now),
+		Answered:      i.view.keysSent,
 	}
-	i.view.newTools = 0
+	i.view.keysSent = false
+	sample.CPU, sample.Interval = i.descendantCPULocked(table, now)
 	i.prevLines, i.prevFiles, i.files = lines, files, files
 	i.tracker.Observe(sample)
 	i.result = i.tracker.Evaluate(now)
-	i.judgeStateLocked(now)
+	i.explainDialogLocked()
+	i.moveIdleLocked()
 	return i.result, true
 }
 
-// judgeStateLocked adjusts the scoring verdict to the agent's state: an
-// agent that waits for an answer is not idle, only overdue after the input
-// timeout, and one that finished its task is being closed, not judged. It
-// also moves a working agent to idle and back.
-func (i *Instance) judgeStateLocked(now time.Time) {
+// explainDialogLocked names the dialog in the reason of an instance held
+// by one, which the tracker knows only as a waiting state.
+func (i *Instance) explainDialogLocked() {
+	if i.state != StateDialog || i.view.obs.Dialog == nil {
+		return
+	}
+	what := fmt.Sprintf("someone to answer the %s dialog", i.view.obs.Dialog.Name)
+	switch i.result.Verdict {
+	case scoring.KillNoAnswer:
+		i.result.Reason = fmt.Sprintf("waited %s for %s (input timeout %s)",
+			i.result.WaitingFor.Round(time.Second), what, i.cfg.Thresholds.InputTimeout)
+	case scoring.NeedsInput:
+		i.result.Reason = fmt.Sprintf("waiting %s for %s; killed after %s without one",
+			i.result.WaitingFor.Round(time.Second), what, i.cfg.Thresholds.InputTimeout)
+	}
+}
+
+// moveIdleLocked moves a working agent to idle once half the idle timeout
+// has passed without activity, and back when activity resumes.
+func (i *Instance) moveIdleLocked() {
 	switch {
-	case i.view.completed != "":
-		i.result.Verdict = scoring.Done
-		i.result.Reason = "the agent finished its task (" + i.view.completed + "); closing it"
-	case i.state.Waiting():
-		i.judgeWaitingLocked(now)
 	case i.state == StateWorking && i.result.IdleFor >= i.cfg.Thresholds.IdleTimeout/2:
 		i.state = StateIdle
 	case i.state == StateIdle && i.result.IdleFor < i.cfg.Thresholds.IdleTimeout/2:
@@ -63,21 +80,62 @@ func (i *Instance) judgeStateLocked(now time.Time) {
 	}
 }
 
-func (i *Instance) judgeWaitingLocked(now time.Time) {
-	waited := now.Sub(i.view.waitingSince)
-	what := "an answer to: " + questionText(i.view.obs)
-	if i.state == StateDialog && i.view.obs.Dialog != nil {
-		what = "someone to answer the " + i.view.obs.Dialog.Name + " dialog"
+// scoringStateLocked returns the agent's state for the scoring tracker. A
+// dialog counts as waiting once the driver has given up on it; while the
+// driver answers it, each answer counts as activity instead.
+func (i *Instance) scoringStateLocked() scoring.AgentState {
+	switch {
+	case i.view.completed != "":
+		return scoring.StateTurnFinished
+	case i.state == StateDialog:
+		return scoring.StateDialog
+	case i.state == StateWaitingInput:
+		return scoring.StateWaitingInput
+	case i.state == StateReady:
+		return scoring.StateReady
+	case i.state == StateWorking || i.state == StateIdle:
+		return scoring.StateWorking
+	case i.state == StateStarting:
+		return scoring.StateStarting
 	}
-	if waited >= i.cfg.InputTimeout {
-		i.result.Verdict = scoring.KillNoAnswer
-		i.result.Reason = fmt.Sprintf("waited %s for %s (input timeout %s)",
-			waited.Round(time.Second), what, i.cfg.InputTimeout)
-		return
+	return scoring.StateUnknown
+}
+
+// takeToolsLocked returns the tool calls counted since the last tick.
+func (i *Instance) takeToolsLocked() map[scoring.ToolKind]int {
+	tools := i.view.newTools
+	i.view.newTools = make(map[scoring.ToolKind]int)
+	return tools
+}
+
+// descendantCPULocked returns the CPU time the agent's descendants used
+// since the last tick, and the time since the last tick.
+func (i *Instance) descendantCPULocked(table proctree.Table, now time.Time) (time.Duration, time.Duration) {
+	ticks := table.DescendantCPU(i.pid)
+	used := time.Duration(0)
+	if ticks > i.cpuTicks && !i.cpuAt.IsZero() {
+		used = time.Duration(ticks-i.cpuTicks) * time.Second / proctree.ClockTicks
 	}
-	i.result.Verdict = scoring.NeedsInput
-	i.result.Reason = fmt.Sprintf("waiting %s for %s; killed after %s without one",
-		waited.Round(time.Second), what, i.cfg.InputTimeout)
+	interval := time.Duration(0)
+	if !i.cpuAt.IsZero() {
+		interval = now.Sub(i.cpuAt)
+	}
+	i.cpuTicks, i.cpuAt = ticks, now
+	return used, interval
+}
+
+// thinkingLocked reports whether the profile's progress indicator advanced
+// since the last tick: a model that thinks shows a rising timer or token
+// count while it prints nothing else.
+func (i *Instance) thinkingLocked(lines []string) bool {
+	progress, ok := i.cfg.Launch.prof.Progress(lines)
+	if !ok {
+		i.progress = profile.Progress{}
+		return false
+	}
+	advanced := progress.Seconds > i.progress.Seconds || progress.Tokens > i.progress.Tokens
+	i.progress = progress
+	return advanced
 }
 
 // noteInput records typed input as activity.

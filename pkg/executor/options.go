@@ -39,6 +39,9 @@ type Options struct {
 	Env []string
 	// Thresholds are the scoring limits; zero fields take their defaults.
 	Thresholds scoring.Thresholds
+	// Weights are the points of the score's parts; zero fields take their
+	// defaults.
+	Weights scoring.Weights
 	// MaxAttempts is how many instances a task may use before it fails.
 	// Zero means 3.
 	MaxAttempts int
@@ -74,13 +77,15 @@ func (o Options) withDefaults() Options {
 			o.Profile = CommandProfile
 		}
 	}
-	if o.InputTimeout == 0 {
-		o.InputTimeout = 2 * time.Minute
+	if o.InputTimeout != 0 && o.Thresholds.InputTimeout == 0 {
+		o.Thresholds.InputTimeout = o.InputTimeout
 	}
 	if o.Env == nil {
 		o.Env = os.Environ()
 	}
 	o.Thresholds = o.Thresholds.WithDefaults()
+	o.Weights = o.Weights.WithDefaults()
+	o.InputTimeout = o.Thresholds.InputTimeout
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = 3
 	}
@@ -133,6 +138,9 @@ func (o Options) validate() error {
 	}
 	if _, err := o.Profiles.Lookup(o.Profile); err != nil {
 		return fmt.Errorf("default profile: %w", err)
+	}
+	if err := o.Weights.Validate(); err != nil {
+		return err
 	}
 	return o.Thresholds.Validate()
 }

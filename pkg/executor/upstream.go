@@ -1,0 +1,67 @@
+package executor
+
+import (
+	"slices"
+	"time"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/upstream"
+)
+
+// scoringUpstream converts a classified upstream failure for the tracker.
+// A wait the agent announced ("Retrying in 3s") becomes the reset time.
+func scoringUpstream(e upstream.Error, now time.Time) *scoring.Upstream {
+	u := &scoring.Upstream{Kind: scoring.UpstreamKind(e.Kind), Status: e.Status, ResetAt: e.ResetAt, Message: e.Message}
+	if u.ResetAt.IsZero() && e.RetryAfter > 0 {
+		u.ResetAt = now.Add(e.RetryAfter)
+	}
+	return u
+}
+
+// noteUpstreamLocked keeps the latest upstream failure for the next tick.
+func (i *Instance) noteUpstreamLocked(u *scoring.Upstream) {
+	if u != nil {
+		i.view.upstream = u
+	}
+}
+
+// upstreamFromText classifies an error text from a transcript or a result.
+func upstreamFromText(text string, now time.Time) *scoring.Upstream {
+	if e, ok := upstream.Classify(text, now); ok {
+		return scoringUpstream(e, now)
+	}
+	return nil
+}
+
+// upstreamFromRetry classifies an api_retry record of the output stream.
+func upstreamFromRetry(r claudecode.APIRetry, now time.Time) *scoring.Upstream {
+	e, ok := upstream.FromStatus(r.ErrorStatus, r.Error)
+	if !ok {
+		return nil
+	}
+	if e.RetryAfter == 0 {
+		e.RetryAfter = r.RetryDelay
+	}
+	return scoringUpstream(e, now)
+}
+
+// takeUpstreamLocked returns the upstream failure seen since the last tick:
+// one noted from the transcript or the output stream, else one on a screen
+// line that was not on the screen at the last tick, so that an old error
+// line does not pause the instance again.
+func (i *Instance) takeUpstreamLocked(lines []string, now time.Time) *scoring.Upstream {
+	if u := i.view.upstream; u != nil {
+		i.view.upstream = nil
+		return u
+	}
+	for _, line := range lines {
+		if line == "" || slices.Contains(i.prevLines, line) {
+			continue
+		}
+		if e, ok := upstream.Classify(line, now); ok {
+			return scoringUpstream(e, now)
+		}
+	}
+	return nil
+}
