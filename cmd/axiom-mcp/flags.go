@@ -11,10 +11,14 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // commonFlags are the flags every command shares.
 type commonFlags struct {
+	fs              *flag.FlagSet
+	configFile      string
+	scoringSettings stringList
 	maxInstances    int
 	workspaceRoot   string
 	agentCommand    string
@@ -35,7 +39,11 @@ type commonFlags struct {
 
 func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs := flag.NewFlagSet("axiom-mcp "+name, flag.ContinueOnError)
-	f := &commonFlags{}
+	f := &commonFlags{fs: fs}
+	fs.StringVar(&f.configFile, "config", "",
+		"YAML configuration file: pool settings, scoring thresholds and weights; flags override it")
+	fs.Var(&f.scoringSettings, "scoring",
+		"a scoring threshold or weight as KEY=VALUE, such as idle_timeout=45s or file_points=30; repeatable")
 	fs.IntVar(&f.maxInstances, "max-instances", 10, "most agent instances running at once")
 	fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
 		"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
@@ -65,28 +73,101 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 }
 
 // config builds the app configuration and its logger; cleanup flushes the
-// logger.
+// logger. Values come from the defaults, then the --config file, then the
+// flags given on the command line, then each --scoring setting.
 func (f *commonFlags) config() (app.Config, func(), error) {
 	logger, err := newLogger(f.logFile, f.logLevel)
 	if err != nil {
 		return app.Config{}, nil, err
 	}
-	if f.minScore < 1 || f.minScore > 100 {
-		return app.Config{}, nil, fmt.Errorf("-min-score %d is out of range: use 1 to 100", f.minScore)
+	fc := app.FileConfig{}
+	if f.configFile != "" {
+		if fc, err = app.LoadFileConfig(f.configFile); err != nil {
+			return app.Config{}, nil, err
+		}
 	}
-	if f.maxAttempts < 1 || f.maxAttempts > executor.MaxAttemptsLimit {
+	cfg := f.merge(fc, logger)
+	for _, setting := range f.scoringSettings {
+		if err := app.SetScoring(&cfg.Thresholds, &cfg.Weights, setting); err != nil {
+			return app.Config{}, nil, fmt.Errorf("-scoring: %w", err)
+		}
+	}
+	if err := checkScoring(cfg.Thresholds, cfg.Weights); err != nil {
+		return app.Config{}, nil, err
+	}
+	if cfg.MaxAttempts < 1 || cfg.MaxAttempts > executor.MaxAttemptsLimit {
 		return app.Config{}, nil, fmt.Errorf("-max-attempts %d is out of range: use 1 to %d",
-			f.maxAttempts, executor.MaxAttemptsLimit)
-	}
-	cfg := app.Config{
-		MaxInstances: f.maxInstances, WorkspaceRoot: f.workspaceRoot, AgentCommand: f.agentCommand,
-		Profile: f.profile, ProfilesFile: f.profilesFile, PermissionMode: f.permissionMode,
-		InputTimeout: f.inputTimeout,
-		MaxAttempts:  f.maxAttempts, IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
-		MinScore: f.minScore, KillGrace: f.killGrace, Tick: f.tick, DebugTools: f.debugTools,
-		Logger: logger,
+			cfg.MaxAttempts, executor.MaxAttemptsLimit)
 	}
 	return cfg, func() { _ = logger.Sync() }, nil
+}
+
+// merge combines the file's values with the flags: a flag given on the
+// command line wins, and a flag's default fills what the file leaves out.
+func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
+	onCommandLine := make(map[string]bool)
+	f.fs.Visit(func(fl *flag.Flag) { onCommandLine[fl.Name] = true })
+	pick := func(name string, fileSet bool) bool { return onCommandLine[name] || !fileSet }
+
+	cfg := app.Config{
+		MaxInstances: fc.MaxInstances, WorkspaceRoot: fc.WorkspaceRoot, AgentCommand: f.agentCommand,
+		Profile: fc.Profile, ProfilesFile: fc.Profiles, PermissionMode: fc.PermissionMode,
+		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
+		KillGrace: fc.KillGrace, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
+	}
+	if pick("max-instances", fc.MaxInstances != 0) {
+		cfg.MaxInstances = f.maxInstances
+	}
+	if pick("workspace-root", fc.WorkspaceRoot != "") {
+		cfg.WorkspaceRoot = f.workspaceRoot
+	}
+	if pick("profile", fc.Profile != "") {
+		cfg.Profile = f.profile
+	}
+	if pick("profiles", fc.Profiles != "") {
+		cfg.ProfilesFile = f.profilesFile
+	}
+	if pick("permission-mode", fc.PermissionMode != "") {
+		cfg.PermissionMode = f.permissionMode
+	}
+	if pick("max-attempts", fc.MaxAttempts != 0) {
+		cfg.MaxAttempts = f.maxAttempts
+	}
+	if pick("kill-grace", fc.KillGrace != 0) {
+		cfg.KillGrace = f.killGrace
+	}
+	if pick("tick", fc.Tick != 0) {
+		cfg.Tick = f.tick
+	}
+	th := &cfg.Thresholds
+	if pick("idle-timeout", th.IdleTimeout != 0) {
+		th.IdleTimeout = f.idleTimeout
+	}
+	if pick("unproductive-after", th.UnproductiveFor != 0) {
+		th.UnproductiveFor = f.unproductiveFor
+	}
+	if pick("min-score", th.MinScore != 0) {
+		th.MinScore = f.minScore
+	}
+	if pick("input-timeout", th.InputTimeout != 0) {
+		th.InputTimeout = f.inputTimeout
+	}
+	return cfg
+}
+
+// checkScoring rejects thresholds and weights the pool would reject, with
+// the flag names in the message.
+func checkScoring(th scoring.Thresholds, w scoring.Weights) error {
+	if th.MinScore < 0 || th.MinScore > 100 {
+		return fmt.Errorf("-min-score %d is out of range: use 1 to 100", th.MinScore)
+	}
+	if err := th.Validate(); err != nil {
+		return fmt.Errorf("scoring thresholds: %w", err)
+	}
+	if err := w.Validate(); err != nil {
+		return fmt.Errorf("scoring weights: %w", err)
+	}
+	return nil
 }
 
 // newLogger logs to stderr, or to path when given; never to stdout.

@@ -34,14 +34,14 @@ type Config struct {
 	// ProfilesFile is a YAML file of profiles over the built-in ones.
 	ProfilesFile string
 	// PermissionMode overrides the profiles' default permission mode.
-	PermissionMode  string
-	InputTimeout    time.Duration
-	MaxAttempts     int
-	IdleTimeout     time.Duration
-	UnproductiveFor time.Duration
-	MinScore        int
-	KillGrace       time.Duration
-	Tick            time.Duration
+	PermissionMode string
+	MaxAttempts    int
+	// Thresholds and Weights configure the scoring; zero fields take their
+	// defaults.
+	Thresholds scoring.Thresholds
+	Weights    scoring.Weights
+	KillGrace  time.Duration
+	Tick       time.Duration
 	// DebugTools registers a tool that panics, for tests of recovery.
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
@@ -89,9 +89,8 @@ func (c Config) poolOptions() (executor.Options, error) {
 	if c.MaxInstances < 1 {
 		return executor.Options{}, fmt.Errorf("--max-instances %d is out of range: use 1 or more", c.MaxInstances)
 	}
-	if c.IdleTimeout < 0 || c.UnproductiveFor < 0 || c.KillGrace < 0 || c.Tick < 0 {
-		return executor.Options{}, fmt.Errorf("durations must not be negative: check --idle-timeout, " +
-			"--unproductive-after, --kill-grace and --tick")
+	if c.KillGrace < 0 || c.Tick < 0 {
+		return executor.Options{}, fmt.Errorf("durations must not be negative: check --kill-grace and --tick")
 	}
 	root, err := filepath.Abs(c.WorkspaceRoot)
 	if err != nil {
@@ -105,15 +104,13 @@ func (c Config) poolOptions() (executor.Options, error) {
 		Profiles:       profiles,
 		Profile:        c.Profile,
 		PermissionMode: c.PermissionMode,
-		InputTimeout:   c.InputTimeout,
 		Env:            env,
-		Thresholds: scoring.Thresholds{
-			IdleTimeout: c.IdleTimeout, UnproductiveFor: c.UnproductiveFor, MinScore: c.MinScore,
-		},
-		MaxAttempts:  c.MaxAttempts,
-		KillGrace:    c.KillGrace,
-		TickInterval: c.Tick,
-		Logger:       c.Logger,
+		Thresholds:     c.Thresholds,
+		Weights:        c.Weights,
+		MaxAttempts:    c.MaxAttempts,
+		KillGrace:      c.KillGrace,
+		TickInterval:   c.Tick,
+		Logger:         c.Logger,
 	}, nil
 }
 

@@ -2,11 +2,11 @@ package executor
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
-	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
 )
@@ -126,16 +126,21 @@ func (i *Instance) descendantCPULocked(table proctree.Table, now time.Time) (tim
 
 // thinkingLocked reports whether the profile's progress indicator advanced
 // since the last tick: a model that thinks shows a rising timer or token
-// count while it prints nothing else.
+// count while it prints nothing else. Claude Code 2.1.197 marks received
+// tokens with "↓": when that count stays while the timer rises, the stream
+// has stalled, and a stall is not thinking.
 func (i *Instance) thinkingLocked(lines []string) bool {
 	progress, ok := i.cfg.Launch.prof.Progress(lines)
+	prev := i.progress
+	i.progress = progress
 	if !ok {
-		i.progress = profile.Progress{}
 		return false
 	}
-	advanced := progress.Seconds > i.progress.Seconds || progress.Tokens > i.progress.Tokens
-	i.progress = progress
-	return advanced
+	if progress.Tokens > prev.Tokens {
+		return true
+	}
+	stalled := strings.Contains(progress.Line, "↓") && progress.Tokens > 0 && progress.Tokens == prev.Tokens
+	return progress.Seconds > prev.Seconds && !stalled
 }
 
 // noteInput records typed input as activity.

@@ -46,10 +46,10 @@ func upstreamFromRetry(r claudecode.APIRetry, now time.Time) *scoring.Upstream {
 	return scoringUpstream(e, now)
 }
 
-// takeUpstreamLocked returns the upstream failure seen since the last tick:
-// one noted from the transcript or the output stream, else one on a screen
-// line that was not on the screen at the last tick, so that an old error
-// line does not pause the instance again.
+// takeUpstreamLocked returns the upstream failure seen since the last tick.
+// One noted from the transcript or the output stream comes first. Else a
+// screen line counts only if it was not on screen at the last tick, so an
+// old error line does not pause the instance again.
 func (i *Instance) takeUpstreamLocked(lines []string, now time.Time) *scoring.Upstream {
 	if u := i.view.upstream; u != nil {
 		i.view.upstream = nil

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+// FileConfig is the content of a configuration file given with --config.
+// Flags given on the command line override its values.
+type FileConfig struct {
+	MaxInstances   int                `yaml:"max_instances"`
+	MaxAttempts    int                `yaml:"max_attempts"`
+	WorkspaceRoot  string             `yaml:"workspace_root"`
+	Profile        string             `yaml:"profile"`
+	Profiles       string             `yaml:"profiles"`
+	PermissionMode string             `yaml:"permission_mode"`
+	KillGrace      time.Duration      `yaml:"kill_grace"`
+	Tick           time.Duration      `yaml:"tick"`
+	Thresholds     scoring.Thresholds `yaml:"thresholds"`
+	Weights        scoring.Weights    `yaml:"weights"`
+}
+
+// LoadFileConfig reads a configuration file. Unknown keys are errors, so a
+// misspelt setting is not silently ignored.
+func LoadFileConfig(path string) (FileConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return FileConfig{}, fmt.Errorf("read config file: %w", err)
+	}
+	var fc FileConfig
+	if err := decodeStrict(data, &fc); err != nil {
+		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if err := fc.Thresholds.Validate(); err != nil {
+		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if err := fc.Weights.Validate(); err != nil {
+		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return fc, nil
+}
+
+// decodeStrict decodes YAML into out and rejects unknown keys. An empty
+// document leaves out as it is.
+func decodeStrict(data []byte, out any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// SetScoring applies one KEY=VALUE setting to the thresholds or the weights.
+// KEY is the setting's name in a configuration file, such as idle_timeout
+// or file_points.
+func SetScoring(th *scoring.Thresholds, w *scoring.Weights, assignment string) error {
+	key, value, ok := strings.Cut(assignment, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		return fmt.Errorf("scoring setting %q is not KEY=VALUE: write for example idle_timeout=45s", assignment)
+	}
+	doc := []byte(key + ": " + strings.TrimSpace(value))
+	thCopy, wCopy := *th, *w
+	thErr := decodeStrict(doc, &thCopy)
+	if thErr == nil {
+		*th = thCopy
+		return nil
+	}
+	wErr := decodeStrict(doc, &wCopy)
+	if wErr == nil {
+		*w = wCopy
+		return nil
+	}
+	if isUnknownField(thErr) && isUnknownField(wErr) {
+		return fmt.Errorf("scoring setting %q is unknown: use a name from the thresholds or weights "+
+			"of docs/scoring.md, such as idle_timeout or file_points", key)
+	}
+	if isUnknownField(thErr) {
+		return fmt.Errorf("scoring setting %s: %w", key, wErr)
+	}
+	return fmt.Errorf("scoring setting %s: %w", key, thErr)
+}
+
+func isUnknownField(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "not found in type")
+}
