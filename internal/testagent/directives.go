@@ -24,6 +24,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"productive":        planProductive,
 	"silent":            planSilent,
 	"silent-once":       planSilentOnce,
+	"upstream-once":     planUpstreamOnce,
 	"chatty":            planChatty,
 	"exit":              planExit,
 	"ignore-term":       planIgnoreTerm,

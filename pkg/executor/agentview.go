@@ -17,22 +17,24 @@ import (
 // transcript or the output stream, and the agent's own verdict on its task.
 // Its fields are guarded by Instance.mu.
 type agentView struct {
-	obs          profile.Observation
-	waitingSince time.Time
-	completed    string // the reason the task counts as done; "" while it does not
-	completedAt  time.Time
-	agentError   string // the reason the agent's own report fails the attempt
-	apiError     string // the latest model API error in the transcript
-	tools        map[claudecode.Kind]int
-	newTools     map[scoring.ToolKind]int // tool calls since the last scoring tick
-	upstream     *scoring.Upstream        // an upstream failure not yet given to the tracker
-	keysSent     bool                     // the driver typed into the agent since the last tick
-	turns        int
-	result       *claudecode.Result
-	retries      int
-	answered     []string  // dialogs answered automatically, in order
-	notes        []string  // warnings for the pool to publish
-	intervened   time.Time // the last intervention by a client
+	obs            profile.Observation
+	waitingSince   time.Time
+	completed      string // the reason the task counts as done; "" while it does not
+	completedAt    time.Time
+	agentError     string // the reason the agent's own report fails the attempt
+	apiError       string // the latest model API error in the transcript
+	tools          map[claudecode.Kind]int
+	newTools       map[scoring.ToolKind]int // tool calls since the last scoring tick
+	upstream       *scoring.Upstream        // an upstream failure not yet given to the tracker
+	keysSent       bool                     // the driver typed into the agent since the last tick
+	lastUpstream   *scoring.Upstream        // the latest failure of the model API
+	lastUpstreamAt time.Time
+	turns          int
+	result         *claudecode.Result
+	retries        int
+	answered       []string  // dialogs answered automatically, in order
+	notes          []string  // warnings for the pool to publish
+	intervened     time.Time // the last intervention by a client
 }
 
 // AgentResult is the outcome an agent reported for its task.

@@ -116,12 +116,15 @@ func interventionWrites(text string, keyNames []string) ([][]byte, error) {
 type PoolInfo struct {
 	MaxInstances int `json:"max_instances"`
 	SlotsUsed    int `json:"slots_used"`
-	Queued       int `json:"queued"`
-	Running      int `json:"running"`
-	Succeeded    int `json:"succeeded"`
-	Failed       int `json:"failed"`
-	Cancelled    int `json:"cancelled"`
-	Blocked      int `json:"blocked"`
+	// StartsPaused says why and until when no task starts, after a rate or
+	// usage limit or rejected credentials; empty while tasks start.
+	StartsPaused string `json:"starts_paused,omitempty"`
+	Queued       int    `json:"queued"`
+	Running      int    `json:"running"`
+	Succeeded    int    `json:"succeeded"`
+	Failed       int    `json:"failed"`
+	Cancelled    int    `json:"cancelled"`
+	Blocked      int    `json:"blocked"`
 }
 
 // Status is a snapshot of the pool, its tasks and their instances.
@@ -195,6 +198,9 @@ func (p *Pool) Status(f Filter) (Status, error) {
 
 func (p *Pool) poolInfoLocked() PoolInfo {
 	info := PoolInfo{MaxInstances: p.opts.MaxInstances, SlotsUsed: len(p.running)}
+	if now := p.opts.Now(); p.startsPausedLocked(now) {
+		info.StartsPaused = fmt.Sprintf("until %s: %s", p.startsPausedUntil.Format(time.TimeOnly), p.startsPausedReason)
+	}
 	for _, t := range p.order {
 		switch t.state {
 		case TaskQueued:

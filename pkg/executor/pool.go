@@ -48,7 +48,12 @@ type Pool struct {
 	running   map[string]*Instance
 	killing   map[string]bool
 	noRequeue map[string]bool
-	wg        sync.WaitGroup
+	// startsPausedUntil holds new starts after a rate or usage limit or
+	// rejected credentials, for the reason in startsPausedReason.
+	startsPausedUntil  time.Time
+	startsPausedReason string
+	authFailures       int
+	wg                 sync.WaitGroup
 }
 
 // New returns a pool. Call Run to start judging instances.

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // scheduleLocked blocks tasks whose dependencies failed, then starts ready
@@ -17,9 +18,13 @@ func (p *Pool) scheduleLocked() {
 		return
 	}
 	p.blockLocked()
+	now := p.opts.Now()
+	if p.startsPausedLocked(now) {
+		return
+	}
 	var ready []*task
 	for _, t := range p.order {
-		if t.state == TaskQueued && p.depsMetLocked(t) {
+		if t.state == TaskQueued && !now.Before(t.notBefore) && p.depsMetLocked(t) {
 			ready = append(ready, t)
 		}
 	}
@@ -122,11 +127,20 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id, Message: note})
 	}
 
+	var cause *scoring.Upstream
+	if info.Completed == "" && requeue && !p.closed {
+		cause = inst.upstreamCause()
+	}
+
 	switch {
 	case info.Completed != "":
 		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("finished its task (%s); exited with code %d", info.Completed, *info.ExitCode)})
+		p.authFailures = 0
 		p.finishTaskLocked(t, TaskSucceeded, "")
+	case cause != nil && p.retryAfterUpstreamLocked(t, cause, info.Attempt):
+		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("ended on a model API failure (%s); exit code %d", cause.Kind, *info.ExitCode)})
 	case info.KillReason != "":
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})

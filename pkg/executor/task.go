@@ -100,31 +100,38 @@ type task struct {
 	workspace   string
 	launch      launch
 	maxAttempts int
-	seq         int // submission order, to break priority ties
-	state       TaskState
-	attempts    int
-	instances   []string
-	lastError   string
-	createdAt   time.Time
-	finishedAt  time.Time
+	// notBefore holds the task back after a failure of the model API.
+	notBefore time.Time
+	// upstreamRetries counts the attempts that failed on the model API and
+	// were not counted.
+	upstreamRetries int
+	seq             int // submission order, to break priority ties
+	state           TaskState
+	attempts        int
+	instances       []string
+	lastError       string
+	createdAt       time.Time
+	finishedAt      time.Time
 }
 
 // TaskInfo is a snapshot of one task for status output.
 type TaskInfo struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name,omitempty"`
-	State       string     `json:"state"`
-	Priority    int        `json:"priority"`
-	DependsOn   []string   `json:"depends_on"`
-	Attempts    int        `json:"attempts"`
-	MaxAttempts int        `json:"max_attempts"`
-	Instances   []string   `json:"instances"`
-	Workspace   string     `json:"workspace"`
-	Profile     string     `json:"profile"`
-	LastError   string     `json:"last_error,omitempty"`
-	Prompt      string     `json:"prompt"`
-	CreatedAt   time.Time  `json:"created_at"`
-	FinishedAt  *time.Time `json:"finished_at,omitempty"`
+	ID              string     `json:"id"`
+	Name            string     `json:"name,omitempty"`
+	State           string     `json:"state"`
+	Priority        int        `json:"priority"`
+	DependsOn       []string   `json:"depends_on"`
+	Attempts        int        `json:"attempts"`
+	MaxAttempts     int        `json:"max_attempts"`
+	Instances       []string   `json:"instances"`
+	Workspace       string     `json:"workspace"`
+	Profile         string     `json:"profile"`
+	NotBefore       *time.Time `json:"not_before,omitempty"`
+	UpstreamRetries int        `json:"upstream_retries,omitempty"`
+	LastError       string     `json:"last_error,omitempty"`
+	Prompt          string     `json:"prompt"`
+	CreatedAt       time.Time  `json:"created_at"`
+	FinishedAt      *time.Time `json:"finished_at,omitempty"`
 }
 
 // promptPreview bounds the prompt shown in status output.
@@ -145,6 +152,11 @@ func (t *task) info() TaskInfo {
 		Instances: append([]string{}, t.instances...), Workspace: t.workspace, Profile: t.launch.prof.Name,
 		LastError: t.lastError, Prompt: prompt, CreatedAt: t.createdAt,
 	}
+	if t.state == TaskQueued && !t.notBefore.IsZero() {
+		notBefore := t.notBefore
+		info.NotBefore = &notBefore
+	}
+	info.UpstreamRetries = t.upstreamRetries
 	if t.state.Final() {
 		finished := t.finishedAt
 		info.FinishedAt = &finished

@@ -23,6 +23,7 @@ func scoringUpstream(e upstream.Error, now time.Time) *scoring.Upstream {
 func (i *Instance) noteUpstreamLocked(u *scoring.Upstream) {
 	if u != nil {
 		i.view.upstream = u
+		i.noteUpstreamSeenLocked(u, i.cfg.Now())
 	}
 }
 
@@ -60,7 +61,9 @@ func (i *Instance) takeUpstreamLocked(lines []string, now time.Time) *scoring.Up
 			continue
 		}
 		if e, ok := upstream.Classify(line, now); ok {
-			return scoringUpstream(e, now)
+			u := scoringUpstream(e, now)
+			i.noteUpstreamSeenLocked(u, now)
+			return u
 		}
 	}
 	return nil

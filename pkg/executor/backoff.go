@@ -1,0 +1,118 @@
+package executor
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/upstream"
+)
+
+// Backoff after failures of the model API.
+const (
+	// maxUpstreamRetries bounds the attempts of one task that failed on the
+	// model API and were not counted; later ones count again.
+	maxUpstreamRetries = 10
+	// backoffBase is the first wait after a failure without a reset time;
+	// it doubles with each retry up to backoffMax.
+	backoffBase = 2 * time.Second
+	backoffMax  = 5 * time.Minute
+	// authPause is the first pause of new starts after the API rejected the
+	// credentials; it doubles with each rejection up to backoffMax.
+	authPause = time.Minute
+	// upstreamRecent is how close to its end an attempt must have seen a
+	// failure for the failure to count as its cause.
+	upstreamRecent = 2 * time.Minute
+)
+
+// noteUpstreamSeenLocked remembers the latest failure of the model API.
+func (i *Instance) noteUpstreamSeenLocked(u *scoring.Upstream, now time.Time) {
+	if u != nil {
+		i.view.lastUpstream, i.view.lastUpstreamAt = u, now
+	}
+}
+
+// upstreamCause returns the failure of the model API that ended the
+// instance: one seen in its last upstreamRecent, or one on its final screen.
+func (i *Instance) upstreamCause() *scoring.Upstream {
+	i.mu.Lock()
+	u, at, ended := i.view.lastUpstream, i.view.lastUpstreamAt, i.endedAt
+	i.mu.Unlock()
+	if u != nil && ended.Sub(at) <= upstreamRecent {
+		return u
+	}
+	for _, line := range i.screen.Lines() {
+		if e, ok := upstream.Classify(line, ended); ok {
+			return scoringUpstream(e, ended)
+		}
+	}
+	return nil
+}
+
+// retryAfterUpstreamLocked handles an attempt that ended on a failure of the
+// model API. The attempt is not counted, and the task waits before it runs
+// again: until the failure's reset time, or a doubling backoff with jitter.
+// Rate and usage limits hold every new start until they reset, and rejected
+// credentials hold them until a probe start after a pause. A prompt that is
+// too long fails the task, because a retry cannot help. It returns false
+// when the normal attempt accounting applies instead.
+func (p *Pool) retryAfterUpstreamLocked(t *task, u *scoring.Upstream, attempt int) bool {
+	now := p.opts.Now()
+	if u.Kind == scoring.UpstreamPromptTooLong {
+		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("attempt %d: the model API rejected the prompt as too long "+
+			"(%s): shorten the prompt or split the task", attempt, u.Message))
+		return true
+	}
+	if t.upstreamRetries >= maxUpstreamRetries {
+		return false
+	}
+	t.upstreamRetries++
+	t.attempts--
+	delay := upstreamDelay(u, t.upstreamRetries, now)
+	t.notBefore = now.Add(delay)
+	t.state = TaskQueued
+	t.lastError = fmt.Sprintf("attempt %d: model API failure (%s): %s", attempt, u.Kind, u.Message)
+	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
+		Message: fmt.Sprintf("%s; runs again in %s, and the attempt is not counted (%d of %d such retries)",
+			t.lastError, delay.Round(time.Second), t.upstreamRetries, maxUpstreamRetries)})
+
+	switch u.Kind {
+	case scoring.UpstreamRateLimited, scoring.UpstreamUsageLimit:
+		p.pauseStartsLocked(t.notBefore, fmt.Sprintf("the model API reports a %s", u.Kind))
+	case scoring.UpstreamAuthFailed:
+		p.authFailures++
+		pause := min(backoffMax, authPause<<(p.authFailures-1))
+		p.pauseStartsLocked(now.Add(pause), "the model API rejected the credentials: fix the login "+
+			"or API key of the agents; one task starts again as a probe when the pause ends")
+	}
+	return true
+}
+
+// upstreamDelay returns the wait before a retry: until the reset time when
+// the failure gives one, else a backoff that doubles with each retry. Both
+// get up to 20% of jitter, so tasks that failed together do not retry in
+// the same second.
+func upstreamDelay(u *scoring.Upstream, retries int, now time.Time) time.Duration {
+	base := min(backoffMax, backoffBase<<(retries-1))
+	if u.ResetAt.After(now) {
+		base = u.ResetAt.Sub(now)
+	}
+	return base + time.Duration(rand.Int64N(int64(base)/5+1))
+}
+
+// pauseStartsLocked holds every new start until until, keeping the later of
+// two pauses.
+func (p *Pool) pauseStartsLocked(until time.Time, reason string) {
+	if !until.After(p.startsPausedUntil) {
+		return
+	}
+	p.startsPausedUntil, p.startsPausedReason = until, reason
+	p.publish(Event{Kind: EventWarning, Level: LevelWarning,
+		Message: fmt.Sprintf("new starts paused until %s: %s", until.Format(time.TimeOnly), reason)})
+}
+
+// startsPausedLocked reports whether new starts are held at now.
+func (p *Pool) startsPausedLocked(now time.Time) bool {
+	return now.Before(p.startsPausedUntil)
+}

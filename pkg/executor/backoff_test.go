@@ -1,0 +1,86 @@
+package executor
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+func TestOverloadRetrySpendsNoAttempt(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{MaxAttempts: 1})
+	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:529"})
+
+	final := waitTask(t, pool, task.ID, 30*time.Second)
+	assert.Equal(t, "succeeded", final.State, final.LastError)
+	assert.Equal(t, 1, final.Attempts, "the overloaded attempt was not counted")
+	assert.Equal(t, 1, final.UpstreamRetries)
+	assert.Len(t, instancesOf(t, pool, task.ID), 2)
+}
+
+func TestRateLimitPausesEveryStart(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{MaxAttempts: 1})
+	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:429"})
+
+	var paused string
+	require.Eventually(t, func() bool {
+		st, err := pool.Status(Filter{})
+		require.NoError(t, err)
+		paused = st.Pool.StartsPaused
+		return paused != ""
+	}, 20*time.Second, 20*time.Millisecond, "starts were not paused")
+	assert.Contains(t, paused, "rate_limited")
+
+	final := waitTask(t, pool, task.ID, 30*time.Second)
+	assert.Equal(t, "succeeded", final.State, final.LastError)
+}
+
+func TestPromptTooLongFailsWithoutRetry(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{MaxAttempts: 3})
+	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:toolong"})
+
+	final := waitTask(t, pool, task.ID, 20*time.Second)
+	assert.Equal(t, "failed", final.State)
+	assert.Contains(t, final.LastError, "too long")
+	assert.Len(t, instancesOf(t, pool, task.ID), 1, "a retry cannot help")
+}
+
+func TestAuthFailureHoldsStartsWithReason(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{MaxAttempts: 1})
+	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:401"})
+
+	var st Status
+	require.Eventually(t, func() bool {
+		var err error
+		st, err = pool.Status(Filter{TaskID: task.ID})
+		require.NoError(t, err)
+		return st.Pool.StartsPaused != ""
+	}, 20*time.Second, 20*time.Millisecond, "starts were not paused")
+	assert.Contains(t, st.Pool.StartsPaused, "rejected the credentials")
+	require.Len(t, st.Tasks, 1)
+	assert.Equal(t, "queued", st.Tasks[0].State)
+	require.NotNil(t, st.Tasks[0].NotBefore)
+	assert.Equal(t, 0, st.Tasks[0].Attempts, "the rejected attempt was not counted")
+}
+
+func TestUpstreamDelayHonoursResetTime(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	u := &scoring.Upstream{Kind: scoring.UpstreamUsageLimit, ResetAt: now.Add(90 * time.Second)}
+	delay := upstreamDelay(u, 1, now)
+	assert.GreaterOrEqual(t, delay, 90*time.Second)
+	assert.LessOrEqual(t, delay, 108*time.Second, "at most 20% of jitter")
+}
+
+func TestUpstreamDelayDoublesWithoutResetTime(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	u := &scoring.Upstream{Kind: scoring.UpstreamOverloaded}
+	assert.GreaterOrEqual(t, upstreamDelay(u, 3, now), 8*time.Second)
+	assert.LessOrEqual(t, upstreamDelay(u, 20, now), backoffMax+backoffMax/5)
+}
