@@ -27,6 +27,7 @@ type agentView struct {
 	newTools       map[scoring.ToolKind]int // tool calls since the last scoring tick
 	upstream       *scoring.Upstream        // an upstream failure not yet given to the tracker
 	keysSent       bool                     // the driver typed into the agent since the last tick
+	verdict        scoring.Verdict          // the verdict of the last tick
 	lastUpstream   *scoring.Upstream        // the latest failure of the model API
 	lastUpstreamAt time.Time
 	turns          int
@@ -310,4 +311,15 @@ func (i *Instance) noteKeysSent() {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.view.keysSent = true
+}
+
+// verdictChanged records v as the instance's latest verdict and reports
+// whether it differs from the one before, so a warning is sent once per
+// stretch of warnings rather than every tick.
+func (i *Instance) verdictChanged(v scoring.Verdict) bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	changed := v != i.view.verdict
+	i.view.verdict = v
+	return changed
 }

@@ -84,3 +84,26 @@ func TestUpstreamDelayDoublesWithoutResetTime(t *testing.T) {
 	assert.GreaterOrEqual(t, upstreamDelay(u, 3, now), 8*time.Second)
 	assert.LessOrEqual(t, upstreamDelay(u, 20, now), backoffMax+backoffMax/5)
 }
+
+func TestWarningPrecedesIdleKill(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{Thresholds: scoring.Thresholds{IdleTimeout: 2 * time.Second}, MaxAttempts: 1})
+	events, stop := pool.Subscribe(200)
+	defer stop()
+	task := submitOne(t, pool, TaskSpec{Prompt: "silent"})
+	waitTask(t, pool, task.ID, 20*time.Second)
+
+	warnAt, killAt := -1, -1
+	for n := 0; len(events) > 0; n++ {
+		ev := <-events
+		switch {
+		case ev.Kind == EventWarning && warnAt < 0 && len(ev.Message) > 5 && ev.Message[:5] == "warn:":
+			warnAt = n
+			assert.NotEmpty(t, ev.Parts, "the warning carries the score parts")
+		case ev.Kind == EventInstanceKilled:
+			killAt = n
+		}
+	}
+	require.GreaterOrEqual(t, warnAt, 0, "a warn verdict was published")
+	assert.Less(t, warnAt, killAt, "the warning came before the kill")
+}

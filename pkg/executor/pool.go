@@ -123,6 +123,11 @@ func (p *Pool) tick() {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
 				InstanceID: inst.id, Message: note})
 		}
+		if live && inst.verdictChanged(res.Verdict) && (res.Verdict == scoring.Warn || res.Verdict == scoring.NeedsInput ||
+			res.Verdict == scoring.PausedUpstream) {
+			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID, InstanceID: inst.id,
+				Message: fmt.Sprintf("%s: %s", res.Verdict, res.Reason), Score: res.Score, Parts: res.Parts})
+		}
 		if live && res.Verdict == scoring.Done && inst.lingering(now) {
 			p.killAsync(inst, "the agent reported its result but did not exit")
 			continue
