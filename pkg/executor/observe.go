@@ -152,40 +152,42 @@ func (i *Instance) noteInput(now time.Time) {
 
 // InstanceInfo is a snapshot of one instance for status output.
 type InstanceInfo struct {
-	ID                   string         `json:"id"`
-	TaskID               string         `json:"task_id"`
-	Attempt              int            `json:"attempt"`
-	State                string         `json:"state"`
-	PID                  int            `json:"pid"`
-	Workspace            string         `json:"workspace"`
-	StartedAt            time.Time      `json:"started_at"`
-	EndedAt              *time.Time     `json:"ended_at,omitempty"`
-	Score                int            `json:"score"`
-	ScoreParts           []scoring.Part `json:"score_parts"`
-	Verdict              string         `json:"verdict"`
-	VerdictReason        string         `json:"verdict_reason"`
-	FilesCreated         []string       `json:"files_created"`
-	FilesModified        int            `json:"files_modified"`
-	SecondsSinceActivity float64        `json:"seconds_since_activity"`
-	ScreenTail           []string       `json:"screen_tail"`
-	Title                string         `json:"title,omitempty"`
-	OutputBytes          int64          `json:"output_bytes"`
-	ExitCode             *int           `json:"exit_code,omitempty"`
-	KillReason           string         `json:"kill_reason,omitempty"`
-	Forced               bool           `json:"forced,omitempty"`
-	LeftoversEnded       []int          `json:"leftovers_ended,omitempty"`
-	Profile              string         `json:"profile"`
-	SessionID            string         `json:"session_id,omitempty"`
-	ScreenState          string         `json:"screen_state,omitempty"`
-	Question             string         `json:"question,omitempty"`
-	Dialog               string         `json:"dialog,omitempty"`
-	DialogsAnswered      []string       `json:"dialogs_answered,omitempty"`
-	Tools                map[string]int `json:"tools,omitempty"`
-	TranscriptPath       string         `json:"transcript_path,omitempty"`
-	Completed            string         `json:"completed,omitempty"`
-	AgentError           string         `json:"agent_error,omitempty"`
-	AgentResult          *AgentResult   `json:"agent_result,omitempty"`
-	APIRetries           int            `json:"api_retries,omitempty"`
+	ID                   string            `json:"id"`
+	TaskID               string            `json:"task_id"`
+	Attempt              int               `json:"attempt"`
+	State                string            `json:"state"`
+	PID                  int               `json:"pid"`
+	Workspace            string            `json:"workspace"`
+	StartedAt            time.Time         `json:"started_at"`
+	EndedAt              *time.Time        `json:"ended_at,omitempty"`
+	Score                int               `json:"score"`
+	ScoreParts           []scoring.Part    `json:"score_parts"`
+	Verdict              string            `json:"verdict"`
+	VerdictReason        string            `json:"verdict_reason"`
+	VerdictSignal        string            `json:"verdict_signal,omitempty"`
+	Upstream             *scoring.Upstream `json:"upstream,omitempty"`
+	FilesCreated         []string          `json:"files_created"`
+	FilesModified        int               `json:"files_modified"`
+	SecondsSinceActivity float64           `json:"seconds_since_activity"`
+	ScreenTail           []string          `json:"screen_tail"`
+	Title                string            `json:"title,omitempty"`
+	OutputBytes          int64             `json:"output_bytes"`
+	ExitCode             *int              `json:"exit_code,omitempty"`
+	KillReason           string            `json:"kill_reason,omitempty"`
+	Forced               bool              `json:"forced,omitempty"`
+	LeftoversEnded       []int             `json:"leftovers_ended,omitempty"`
+	Profile              string            `json:"profile"`
+	SessionID            string            `json:"session_id,omitempty"`
+	ScreenState          string            `json:"screen_state,omitempty"`
+	Question             string            `json:"question,omitempty"`
+	Dialog               string            `json:"dialog,omitempty"`
+	DialogsAnswered      []string          `json:"dialogs_answered,omitempty"`
+	Tools                map[string]int    `json:"tools,omitempty"`
+	TranscriptPath       string            `json:"transcript_path,omitempty"`
+	Completed            string            `json:"completed,omitempty"`
+	AgentError           string            `json:"agent_error,omitempty"`
+	AgentResult          *AgentResult      `json:"agent_result,omitempty"`
+	APIRetries           int               `json:"api_retries,omitempty"`
 }
 
 // Info returns a snapshot of the instance with the last tailLines rows of
@@ -199,7 +201,8 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 		ID: i.id, TaskID: i.taskID, Attempt: i.attempt, State: i.state.String(), PID: i.pid,
 		Workspace: i.workspace, StartedAt: i.startedAt,
 		Score: i.result.Score, ScoreParts: i.result.Parts,
-		Verdict: i.result.Verdict.String(), VerdictReason: i.result.Reason,
+		Verdict: i.result.Verdict.String(), VerdictReason: i.result.Reason, VerdictSignal: i.result.Signal,
+		Upstream:     i.result.Upstream,
 		FilesCreated: append([]string{}, i.files.Files...), FilesModified: i.files.Modified,
 		ScreenTail: tail, Title: title, OutputBytes: i.transcript.Total(),
 		KillReason: i.killReason, Forced: i.forced,
