@@ -8,6 +8,7 @@
 //	axiom-mcp run [flags] [FILE] [-prompt P]...
 //	axiom-mcp demo [flags]           real Claude Code against a scripted model
 //	axiom-mcp profile list|show|check
+//	axiom-mcp score corpus
 //	axiom-mcp version
 package main
 
@@ -47,6 +48,8 @@ func run(args []string) int {
 		return demo(ctx, args)
 	case "profile":
 		return app.ProfileCommand(args, os.Stdout, os.Stderr)
+	case "score":
+		return app.ScoreCommand(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("axiom-mcp", app.Version)
 		return 0
@@ -159,6 +162,8 @@ func usage() {
   axiom-mcp demo [flags]                    run real Claude Code against a scripted model
   axiom-mcp profile list|show|check         list agent profiles, print one, or check one
                                             against a saved screen or recording
+  axiom-mcp score corpus [--config FILE]    judge the labelled behaviour traces and print
+                                            each verdict against its target
   axiom-mcp version
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.

@@ -1,0 +1,172 @@
+package corpus
+
+import (
+	"time"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+)
+
+// Label is the class of behaviour a trace shows.
+type Label string
+
+// Labels of behaviour.
+const (
+	// LabelProductive is an agent that writes code.
+	LabelProductive Label = "productive"
+	// LabelThinking is a model that thinks for a long time before it writes.
+	LabelThinking Label = "thinking"
+	// LabelBuilding is a build or test run that uses CPU and prints little.
+	LabelBuilding Label = "building"
+	// LabelWaiting is an agent that waits for an answer to a question.
+	LabelWaiting Label = "waiting"
+	// LabelUpstream is an agent held up by errors of the model API.
+	LabelUpstream Label = "upstream"
+	// LabelDone is an agent that finished its turn.
+	LabelDone Label = "done"
+	// LabelIdle is an agent that shows no activity at all.
+	LabelIdle Label = "idle"
+	// LabelStalled is an agent whose response stream stopped mid-turn.
+	LabelStalled Label = "stalled"
+	// LabelTodoOnly is an agent that only edits its to-do list.
+	LabelTodoOnly Label = "todo-only"
+	// LabelResearchOnly is an agent that only reads and searches.
+	LabelResearchOnly Label = "research-only"
+	// LabelChatty is an agent that prints text but changes no file.
+	LabelChatty Label = "chatty"
+)
+
+// Expect is the verdict a trace expects, written as scoring.Verdict.String
+// writes it.
+type Expect string
+
+// Expected verdicts.
+const (
+	// ExpectKeep means the instance is never killed during the trace.
+	ExpectKeep Expect = "keep"
+	// ExpectKillIdle means the instance is killed as idle in time.
+	ExpectKillIdle Expect = "kill-idle"
+	// ExpectKillUnproductive means the instance is killed as unproductive
+	// in time.
+	ExpectKillUnproductive Expect = "kill-unproductive"
+	// ExpectKillNoAnswer means the instance is killed for an unanswered
+	// question in time.
+	ExpectKillNoAnswer Expect = "kill-no-answer"
+	// ExpectDone means the verdict turns to done with no kill before it.
+	ExpectDone Expect = "done"
+	// ExpectPausedUpstream means the verdict turns to paused-upstream at
+	// least once and the instance is never killed.
+	ExpectPausedUpstream Expect = "paused-upstream"
+)
+
+// allowedExpects lists the expectations each label may have. The targets
+// are that productive, thinking and building agents, and waiting agents
+// whose question gets a reply in time, are never killed, and that idle,
+// stalled, to-do-only, research-only and chatty agents are.
+var allowedExpects = map[Label][]Expect{
+	LabelProductive:   {ExpectKeep},
+	LabelThinking:     {ExpectKeep},
+	LabelBuilding:     {ExpectKeep},
+	LabelWaiting:      {ExpectKeep, ExpectKillNoAnswer},
+	LabelUpstream:     {ExpectKeep, ExpectPausedUpstream},
+	LabelDone:         {ExpectDone},
+	LabelIdle:         {ExpectKillIdle},
+	LabelStalled:      {ExpectKillIdle},
+	LabelTodoOnly:     {ExpectKillUnproductive},
+	LabelResearchOnly: {ExpectKillUnproductive},
+	LabelChatty:       {ExpectKillUnproductive},
+}
+
+// Verdict returns the scoring verdict that e names.
+func (e Expect) Verdict() scoring.Verdict {
+	switch e {
+	case ExpectKillIdle:
+		return scoring.KillIdle
+	case ExpectKillUnproductive:
+		return scoring.KillUnproductive
+	case ExpectKillNoAnswer:
+		return scoring.KillNoAnswer
+	case ExpectDone:
+		return scoring.Done
+	case ExpectPausedUpstream:
+		return scoring.PausedUpstream
+	default:
+		return scoring.Keep
+	}
+}
+
+// Kill reports whether e expects a kill.
+func (e Expect) Kill() bool { return e.Verdict().Kill() }
+
+// defaultWithin is the time a kill may come after its threshold when a
+// trace does not set within.
+const defaultWithin = 5 * time.Second
+
+// Trace is one labelled behaviour: the samples an instance produces and the
+// verdict expected for them.
+type Trace struct {
+	// Name identifies the behaviour, such as steady-coder.
+	Name  string `yaml:"name"`
+	Label Label  `yaml:"label"`
+	// Expect is the expected verdict.
+	Expect Expect `yaml:"expect"`
+	// Within is how long after its threshold an expected kill may come.
+	// Zero means 5 s. It applies only to kills.
+	Within time.Duration `yaml:"within"`
+	// Duration is the length of the trace, in whole seconds.
+	Duration    time.Duration `yaml:"duration"`
+	Description string        `yaml:"description"`
+	// Segments describe the samples, merged as the package documentation
+	// explains.
+	Segments []Segment `yaml:"samples"`
+	// File is the path the trace was loaded from, or empty.
+	File string `yaml:"-"`
+}
+
+// Segment is a sample repeated every Every from From to To. Its fields
+// other than the times map to the fields of scoring.Sample.
+type Segment struct {
+	From          time.Duration            `yaml:"from"`
+	To            time.Duration            `yaml:"to"`
+	Every         time.Duration            `yaml:"every"`
+	ChangedLines  int                      `yaml:"changed_lines"`
+	FilesCreated  int                      `yaml:"files_created"`
+	FilesModified int                      `yaml:"files_modified"`
+	FilesDeleted  int                      `yaml:"files_deleted"`
+	Tools         map[scoring.ToolKind]int `yaml:"tools"`
+	// CPU is the CPU time of the agent's descendants per sample.
+	CPU      time.Duration      `yaml:"cpu"`
+	State    scoring.AgentState `yaml:"state"`
+	Thinking bool               `yaml:"thinking"`
+	Upstream *Upstream          `yaml:"upstream"`
+	Input    bool               `yaml:"input"`
+}
+
+// Upstream is an error of the model API in a segment.
+type Upstream struct {
+	Kind scoring.UpstreamKind `yaml:"kind"`
+	// Status is the HTTP status, or 0 when unknown.
+	Status int `yaml:"status"`
+	// ResetAfter is the time from the sample to the error's reset time, or
+	// 0 when the reset time is unknown.
+	ResetAfter time.Duration `yaml:"reset_after"`
+	Message    string        `yaml:"message"`
+}
+
+// within returns the trace's Within, or its default when unset.
+func (t Trace) within() time.Duration {
+	if t.Within <= 0 {
+		return defaultWithin
+	}
+	return t.Within
+}
+
+// source names the trace in errors: its file, else its name.
+func (t Trace) source() string {
+	if t.File != "" {
+		return t.File
+	}
+	if t.Name != "" {
+		return "trace " + t.Name
+	}
+	return "trace"
+}
