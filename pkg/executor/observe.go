@@ -36,6 +36,7 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 		ChangedLines:  screen.MeaningfulChanges(i.prevLines, lines),
 		FilesCreated:  max(0, files.Created-i.prevFiles.Created),
 		FilesModified: max(0, files.Modified-i.prevFiles.Modified),
+		FilesDeleted:  max(0, files.Deleted-i.prevFiles.Deleted),
 		Tools:         i.takeToolsLocked(),
 		State:         i.scoringStateLocked(),
 		Thinking:      i.thinkingLocked(lines),
