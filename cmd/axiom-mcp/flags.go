@@ -43,7 +43,8 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.StringVar(&f.configFile, "config", "",
 		"YAML configuration file: pool settings, scoring thresholds and weights; flags override it")
 	fs.Var(&f.scoringSettings, "scoring",
-		"a scoring threshold or weight as KEY=VALUE, such as idle_timeout=45s or file_points=30; repeatable")
+		"a scoring threshold or weight as KEY=VALUE, such as idle_timeout=45s or file_points=30; "+
+			"repeatable, and applied after every other flag")
 	fs.IntVar(&f.maxInstances, "max-instances", 10, "most agent instances running at once")
 	fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
 		"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
@@ -85,6 +86,9 @@ func (f *commonFlags) config() (app.Config, func(), error) {
 		if fc, err = app.LoadFileConfig(f.configFile); err != nil {
 			return app.Config{}, nil, err
 		}
+	}
+	if f.flagGiven("min-score") && (f.minScore < 1 || f.minScore > 100) {
+		return app.Config{}, nil, fmt.Errorf("-min-score %d is out of range: use 1 to 100", f.minScore)
 	}
 	cfg := f.merge(fc, logger)
 	for _, setting := range f.scoringSettings {
@@ -155,11 +159,18 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	return cfg
 }
 
+// flagGiven reports whether the named flag was given on the command line.
+func (f *commonFlags) flagGiven(name string) bool {
+	given := false
+	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == name })
+	return given
+}
+
 // checkScoring rejects thresholds and weights the pool would reject, with
 // the flag names in the message.
 func checkScoring(th scoring.Thresholds, w scoring.Weights) error {
 	if th.MinScore < 0 || th.MinScore > 100 {
-		return fmt.Errorf("-min-score %d is out of range: use 1 to 100", th.MinScore)
+		return fmt.Errorf("min score %d is out of range: use 1 to 100", th.MinScore)
 	}
 	if err := th.Validate(); err != nil {
 		return fmt.Errorf("scoring thresholds: %w", err)

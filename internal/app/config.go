@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -75,6 +76,15 @@ func (c Config) poolOptions() (executor.Options, error) {
 		parsed, err := agent.Parse(c.AgentCommand)
 		if err != nil {
 			return executor.Options{}, fmt.Errorf("invalid --agent: %w", err)
+		}
+		// Agents run in their workspaces, so a relative program path such
+		// as ./my-agent is taken from the directory the server started in.
+		if program := parsed.Program(); strings.Contains(program, "/") && !filepath.IsAbs(program) {
+			abs, err := filepath.Abs(program)
+			if err != nil {
+				return executor.Options{}, fmt.Errorf("resolve --agent program %q: %w", program, err)
+			}
+			parsed = parsed.WithProgram(abs)
 		}
 		tpl = parsed
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ func LoadFileConfig(path string) (FileConfig, error) {
 	}
 	var fc FileConfig
 	if err := decodeStrict(data, &fc); err != nil {
-		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+		return FileConfig{}, fmt.Errorf("config file %s: %w", path, explainYAML(err, FileConfig{}))
 	}
 	if err := fc.Thresholds.Validate(); err != nil {
 		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
@@ -86,9 +87,41 @@ func SetScoring(th *scoring.Thresholds, w *scoring.Weights, assignment string) e
 			"of docs/scoring.md, such as idle_timeout or file_points", key)
 	}
 	if isUnknownField(thErr) {
-		return fmt.Errorf("scoring setting %s: %w", key, wErr)
+		return fmt.Errorf("scoring setting %s: %w", key, explainYAML(wErr, nil))
 	}
-	return fmt.Errorf("scoring setting %s: %w", key, thErr)
+	return fmt.Errorf("scoring setting %s: %w", key, explainYAML(thErr, nil))
+}
+
+// explainYAML adds the fix to a YAML decoding error: the known keys of
+// known for an unknown key, and the unit for a duration without one.
+func explainYAML(err error, known any) error {
+	msg := err.Error()
+	switch {
+	case isUnknownField(err) && known != nil:
+		return fmt.Errorf("%w: known keys are %s", err, strings.Join(yamlKeys(reflect.TypeOf(known), ""), ", "))
+	case strings.Contains(msg, "time.Duration"):
+		return fmt.Errorf("%w: write a duration with its unit, such as 45s or 2m", err)
+	}
+	return err
+}
+
+// yamlKeys lists the YAML keys of a struct type, with nested structs as
+// parent.child.
+func yamlKeys(t reflect.Type, prefix string) []string {
+	var keys []string
+	for i := range t.NumField() {
+		field := t.Field(i)
+		name, _, _ := strings.Cut(field.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if field.Type.Kind() == reflect.Struct && field.Type != reflect.TypeOf(time.Time{}) {
+			keys = append(keys, yamlKeys(field.Type, prefix+name+".")...)
+			continue
+		}
+		keys = append(keys, prefix+name)
+	}
+	return keys
 }
 
 func isUnknownField(err error) bool {

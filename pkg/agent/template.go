@@ -129,6 +129,12 @@ func (t Template) Program() string {
 	return t.argv[0]
 }
 
+// WithProgram returns a copy of the template that runs program instead.
+func (t Template) WithProgram(program string) Template {
+	argv := append([]string{program}, t.argv[1:]...)
+	return Template{argv: argv, Stdin: t.Stdin}
+}
+
 // String returns the template as given, placeholders included.
 func (t Template) String() string { return strings.Join(t.argv, " ") }
 

@@ -56,3 +56,8 @@ func TestUnknownPlaceholdersListsMisspellings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"{sesion_id}"}, tpl.UnknownPlaceholders())
 }
+
+func TestWithProgramKeepsArguments(t *testing.T) {
+	tpl := MustParse("./agent --x {prompt}").WithProgram("/abs/agent")
+	assert.Equal(t, []string{"/abs/agent", "--x", "P"}, tpl.Expand(Vars{Prompt: "P"}))
+}

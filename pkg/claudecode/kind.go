@@ -68,7 +68,8 @@ type ToolUse struct {
 	ID string
 	// Name is the tool name, such as "Write" or "mcp__server__tool".
 	Name string
-	// Kind is ToolKind(Name).
+	// Kind is ToolKind(Name), except that a Bash call that only reads files,
+	// such as grep or ls, is KindResearch.
 	Kind Kind
 	// Path is the file_path, notebook_path or path input, or "" when the
 	// call has none.

@@ -53,7 +53,7 @@ func (m *message) toolUses() []ToolUse {
 		tools = append(tools, ToolUse{
 			ID:   block.ID,
 			Name: block.Name,
-			Kind: ToolKind(block.Name),
+			Kind: callKind(block.Name, block.Input),
 			Path: inputPath(block.Input),
 		})
 	}

@@ -137,7 +137,7 @@ const syntheticStream = `{"type":"system","subtype":"init","cwd":"/w","session_i
 	`[1,2,3]` + "\r\n" +
 	`{"type":"system","subtype":"api_retry","attempt":1,"max_retries":2,"retry_delay_ms":517,"error_status":529,"error":"overloaded","session_id":"s-1"}` + "\r\n" +
 	"\x1b[?25h" + `{"type":"system","subtype":"api_retry","attempt":2,"max_retries":2,"retry_delay_ms":1241.5,"error_status":529,"error":{"type":"overloaded_error"},"session_id":"s-1"}` + "\r\n" +
-	`{"type":"assistant","message":{"model":"claude-opus-4-8","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}},{"type":"tool_use","id":"toolu_2","name":"NotebookEdit","input":{"notebook_path":"/w/n.ipynb"}}]},"session_id":"s-1"}` + "\r\n" +
+	`{"type":"assistant","message":{"model":"claude-opus-4-8","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"make"}},{"type":"tool_use","id":"toolu_2","name":"NotebookEdit","input":{"notebook_path":"/w/n.ipynb"}}]},"session_id":"s-1"}` + "\r\n" +
 	`{"type":"assistant","message":{"model":"claude-opus-4-8","content":[{"type":"tool_use","id":"toolu_3","name":"Grep","input":{"pattern":"x","path":"/w/src"}}]},"session_id":"s-1"}` + "\r\n" +
 	`{"type":"user","message":{"role":"user","content":"plain text content"},"session_id":"s-1"}` + "\r\n" +
 	`{"type":"result","subtype":"success","is_error":true,"api_error_status":529,"duration_ms":1900,"num_turns":1,"result":"API Error: 529 Overloaded","stop_reason":"stop_sequence","session_id":"s-1","terminal_reason":"completed","permission_denials":[{"tool_name":"Write","tool_use_id":"toolu_9","tool_input":{"file_path":"/w/a.txt","content":"x"}}]}` + "\r\n" +

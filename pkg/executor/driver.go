@@ -76,6 +76,8 @@ type driver struct {
 	turnsAtSubmit int       // finished turns in the transcript before the prompt
 	intervened    time.Time // the last intervention the driver has taken into account
 	submitAt      time.Time
+	beforeEnter   []string // the screen right before the last Enter
+	screenMoved   bool     // the screen changed after the last Enter
 	sawWorking    bool
 	turnsDone     int
 	answered      map[string]int
@@ -183,10 +185,12 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 			return
 		}
 	}
+	d.beforeEnter = d.inst.screen.Lines()
 	if _, err := d.inst.input.write(ctx, []byte("\r"), InputTimeout); err != nil {
 		d.log.Warn("submitting the prompt failed", zap.Error(err))
 		return
 	}
+	d.screenMoved = false
 	if d.submits == 0 {
 		d.turnsAtSubmit = d.inst.turnsFinished()
 	}
@@ -230,10 +234,17 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 		d.phase = phaseStarted
 		return
 	}
-	if time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {
+	// Only an Enter that changed nothing on screen was lost. Once the screen
+	// moved, the CLI took the Enter even if it has not drawn the turn yet,
+	// and under load it may draw a permission question next, which another
+	// Enter would answer with its preselected "Yes".
+	if !slices.Equal(d.beforeEnter, d.inst.screen.Lines()) {
+		d.screenMoved = true
+	}
+	if d.screenMoved || time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {
 		return
 	}
-	d.log.Info("the turn did not start; pressing Enter again", zap.String("screen_state", string(obs.State)))
+	d.log.Info("the Enter changed nothing on screen; pressing it again", zap.String("screen_state", string(obs.State)))
 	d.submit(ctx, false)
 }
 

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,4 +45,12 @@ func TestAwaitingReplyIsThinking(t *testing.T) {
 	inst := thinkingInstance(t)
 	inst.thinkingLocked(busyScreen("(5s · ↑ 20 tokens)"))
 	assert.True(t, inst.thinkingLocked(busyScreen("(6s · ↑ 20 tokens)")))
+}
+
+func TestRetryingLinePausesUntilTheRetry(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	u := retryingUpstream("✻ API error · Retrying in 16s · attempt 6/10", now)
+	require.NotNil(t, u)
+	assert.Equal(t, now.Add(17*time.Second), u.ResetAt)
+	assert.Nil(t, retryingUpstream("✻ Hullaballooing… (16s · ↓ 3 tokens)", now))
 }

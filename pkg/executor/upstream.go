@@ -1,7 +1,10 @@
 package executor
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
@@ -65,6 +68,29 @@ func (i *Instance) takeUpstreamLocked(lines []string, now time.Time) *scoring.Up
 			i.noteUpstreamSeenLocked(u, now)
 			return u
 		}
+		if u := retryingUpstream(line, now); u != nil {
+			return u
+		}
 	}
 	return nil
+}
+
+// retryingPattern matches Claude Code's spinner while it waits to retry a
+// failed request, such as "API error · Retrying in 16s · attempt 6/10".
+var retryingPattern = regexp.MustCompile(`Retrying in (?:(\d+)m\s*)?(\d+)s\b`)
+
+// retryingUpstream returns a pause until the announced retry for a line
+// that says the agent waits to retry a request whose failure it does not
+// name. The agent is not idle while it waits. The countdown rewrites the
+// line every second, so the pause lasts as long as the agent keeps
+// retrying.
+func retryingUpstream(line string, now time.Time) *scoring.Upstream {
+	m := retryingPattern.FindStringSubmatch(line)
+	if m == nil {
+		return nil
+	}
+	minutes, _ := strconv.Atoi(m[1])
+	seconds, _ := strconv.Atoi(m[2])
+	wait := time.Duration(minutes)*time.Minute + time.Duration(seconds)*time.Second
+	return &scoring.Upstream{Kind: "retrying", ResetAt: now.Add(wait + time.Second), Message: strings.TrimSpace(line)}
 }
