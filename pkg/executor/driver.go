@@ -22,7 +22,7 @@ const (
 	driveInterval = 100 * time.Millisecond
 	// resubmitAfter is how long the driver waits for a submitted turn to
 	// start before it presses Enter again.
-	resubmitAfter = 1500 * time.Millisecond
+	resubmitAfter = 3 * time.Second
 	// pasteShowWait bounds the wait for a pasted prompt to show on screen.
 	pasteShowWait = 3 * time.Second
 	// maxSubmits bounds the Enter presses for one prompt.
@@ -239,6 +239,12 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 	// and under load it may draw a permission question next, which another
 	// Enter would answer with its preselected "Yes".
 	if !slices.Equal(d.beforeEnter, d.inst.screen.Lines()) {
+		d.screenMoved = true
+	}
+	// Claude Code creates the session transcript when it takes the prompt,
+	// which shows that the Enter arrived even when a loaded machine has not
+	// redrawn the screen yet.
+	if d.inst.transcriptLog != nil && d.inst.transcriptLog.Path() != "" {
 		d.screenMoved = true
 	}
 	if d.screenMoved || time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {

@@ -39,6 +39,7 @@ var directiveSpecs = map[string]directiveSpec{
 	"todo":     {shorthandKey: "items", keys: []string{"items"}, apply: applyTodo, repeatable: true},
 	"research": {shorthandKey: "steps", keys: []string{"steps", "pattern"}, apply: applyResearch, repeatable: true},
 	"delay":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
+	"pace":     {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyPace},
 	"think":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},
 	"stall":    {shorthandKey: "times", keys: []string{"times"}, apply: applyStall},
 	"error":    {shorthandKey: "status", keys: []string{"status", "kind", "times"}, apply: applyError},

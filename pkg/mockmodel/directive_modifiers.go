@@ -26,6 +26,18 @@ func applyDelay(settings *script, args map[string]string) error {
 	return nil
 }
 
+// applyPace stores the duration of [[pace seconds=N]]: the hold before every
+// reply that follows a tool result, so a scripted loop of tool calls runs at
+// a steady pace.
+func applyPace(settings *script, args map[string]string) error {
+	pace, err := parseSeconds("pace", args)
+	if err != nil {
+		return err
+	}
+	settings.pace = pace
+	return nil
+}
+
 // applyThink stores the duration of [[think seconds=N]].
 func applyThink(settings *script, args map[string]string) error {
 	think, err := parseSeconds("think", args)

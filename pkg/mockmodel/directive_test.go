@@ -154,3 +154,9 @@ func TestSplitChunksKeepsRunes(t *testing.T) {
 		assert.True(t, utf8.ValidString(chunk), "chunk %q", chunk)
 	}
 }
+
+func TestPaceHoldsRepliesAfterToolResults(t *testing.T) {
+	settings, err := parseScript("Look [[pace=1.5]] [[research steps=3]]")
+	require.NoError(t, err)
+	assert.Equal(t, 1500*time.Millisecond, settings.pace)
+}

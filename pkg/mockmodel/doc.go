@@ -58,8 +58,10 @@
 //     search before them listed, or search again when it listed none.
 //
 // Other directives, of which the first of each name counts:
-//   - [[delay seconds=N]] holds the response headers for N seconds (a decimal
-//     number, at most 600).
+//   - [[delay seconds=N]] holds the headers of the reply to the prompt for N
+//     seconds (a decimal number, at most 600).
+//   - [[pace seconds=N]] holds the headers of every reply that follows a tool
+//     result for N seconds, so a loop of tool calls runs at a steady pace.
 //   - [[think seconds=N]] sends the headers and, when streaming, message_start,
 //     then waits N seconds (at most 600) before the rest of the reply.
 //   - [[stall times=K]] sends message_start, the start of a text block and one

@@ -68,6 +68,8 @@ func planMain(req *messagesRequest) (mainPlan, *apiError) {
 	if current.lastResult == nil {
 		planned.delay = settings.delay
 		planned.think = settings.think
+	} else {
+		planned.delay = settings.pace
 	}
 	return mainPlan{reply: planned, prompt: current.prompt, stall: settings.stall, failure: settings.failure}, nil
 }

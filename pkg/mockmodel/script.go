@@ -16,6 +16,9 @@ type script struct {
 	// think is how long to pause after message_start in the reply to the
 	// prompt.
 	think time.Duration
+	// pace is how long to hold the headers of every reply that follows a
+	// tool result.
+	pace time.Duration
 	// stall is set by [[stall]], and is nil without it.
 	stall *stallSpec
 	// failure is set by [[error]], and is nil without it.
