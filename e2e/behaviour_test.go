@@ -42,10 +42,9 @@ var liveBehaviours = []liveBehaviour{
 
 // TestRealClaudeBehaviours runs the labelled behaviours through real Claude
 // Code against the scripted model, with thresholds scaled down so the run
-// takes about a minute and a half, and checks each outcome: the productive, thinking,
-// building and rate-limited agents finish, and the stalled, researching,
-// planning and waiting ones are killed with the expected verdict. It logs
-// the verdict table.
+// takes about a minute and a half. The productive, thinking, building and
+// rate-limited agents must finish, and the stalled, researching, planning
+// and waiting ones must end with the expected kill. It logs the table.
 func TestRealClaudeBehaviours(t *testing.T) {
 	claude := realclaude.Binary(t)
 	baseURL := startModel(t)

@@ -289,7 +289,7 @@ func (d *driver) answer(ctx context.Context, obs profile.Observation) {
 
 // typeKeys sends named keys one write at a time. Every key but the last
 // must change the screen, such as moving a selection, and is sent again when
-// it did not: under load Claude Code 2.1.197 lost the "down" of a dialog
+// it did not. Under load Claude Code 2.1.197 lost the "down" of a dialog
 // answer, and the Enter after it confirmed the default option.
 func (d *driver) typeKeys(ctx context.Context, names []string) error {
 	for n, name := range names {
