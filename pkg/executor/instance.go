@@ -292,10 +292,12 @@ func (i *Instance) finish() {
 	i.mu.Unlock()
 	i.log.Info("instance ended", zap.Int("exit_code", code), zap.String("kill_reason", i.killReason),
 		zap.Int64("output_bytes", i.transcript.Total()))
-	close(i.done)
+	// The pool settles the task before done closes, so a caller of Kill
+	// sees the task's new state.
 	if i.cfg.OnEnd != nil {
 		i.cfg.OnEnd(i)
 	}
+	close(i.done)
 }
 
 // Kill ends the instance: SIGTERM to its process group, up to grace for it
