@@ -79,7 +79,7 @@ func (p *Pool) retryAfterUpstreamLocked(t *task, u *scoring.Upstream, attempt in
 
 	switch u.Kind {
 	case scoring.UpstreamRateLimited, scoring.UpstreamUsageLimit:
-		p.pauseStartsLocked(t.notBefore, fmt.Sprintf("the model API reports a %s", u.Kind))
+		p.pauseStartsLocked(t.notBefore, fmt.Sprintf("the model API reports a limit (%s)", u.Kind))
 	case scoring.UpstreamAuthFailed:
 		p.authFailures++
 		pause := min(backoffMax, authPause<<(p.authFailures-1))
@@ -107,12 +107,48 @@ func (p *Pool) pauseStartsLocked(until time.Time, reason string) {
 	if !until.After(p.startsPausedUntil) {
 		return
 	}
+	wasPaused := p.startsPausedLocked(p.opts.Now())
 	p.startsPausedUntil, p.startsPausedReason = until, reason
-	p.publish(Event{Kind: EventWarning, Level: LevelWarning,
-		Message: fmt.Sprintf("new starts paused until %s: %s", until.Format(time.TimeOnly), reason)})
+	if !wasPaused {
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning,
+			Message: fmt.Sprintf("new starts paused until %s: %s", until.Format(time.TimeOnly), reason)})
+	}
 }
 
 // startsPausedLocked reports whether new starts are held at now.
 func (p *Pool) startsPausedLocked(now time.Time) bool {
 	return now.Before(p.startsPausedUntil)
+}
+
+// startPauseFor returns how long new starts wait because of the upstream
+// pauses of running instances: until the latest reset time when one of them
+// reports a rate or usage limit, or when two or more pause at once, which
+// suggests a limit they share. It returns the zero time when starts may go
+// on. A failure without a reset time holds starts for hold, and the pool
+// asks again every tick while the instances stay paused.
+func startPauseFor(results []scoring.Result, now time.Time, hold time.Duration) (time.Time, string) {
+	var until time.Time
+	paused, limited := 0, false
+	for _, res := range results {
+		if res.Verdict != scoring.PausedUpstream || res.Upstream == nil {
+			continue
+		}
+		paused++
+		kind := res.Upstream.Kind
+		limited = limited || kind == scoring.UpstreamRateLimited || kind == scoring.UpstreamUsageLimit
+		end := res.Upstream.ResetAt
+		if !end.After(now) {
+			end = now.Add(hold)
+		}
+		if end.After(until) {
+			until = end
+		}
+	}
+	switch {
+	case limited:
+		return until, "a running instance reports a rate or usage limit of the model API"
+	case paused >= 2:
+		return until, fmt.Sprintf("%d running instances wait for the model API to recover", paused)
+	}
+	return time.Time{}, ""
 }

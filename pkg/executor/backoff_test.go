@@ -34,7 +34,7 @@ func TestRateLimitPausesEveryStart(t *testing.T) {
 		paused = st.Pool.StartsPaused
 		return paused != ""
 	}, 20*time.Second, 20*time.Millisecond, "starts were not paused")
-	assert.Contains(t, paused, "rate_limited")
+	assert.Contains(t, paused, "rate")
 
 	final := waitTask(t, pool, task.ID, 30*time.Second)
 	assert.Equal(t, "succeeded", final.State, final.LastError)
@@ -106,4 +106,23 @@ func TestWarningPrecedesIdleKill(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, warnAt, 0, "a warn verdict was published")
 	assert.Less(t, warnAt, killAt, "the warning came before the kill")
+}
+
+func TestStartPauseForRunningInstances(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	paused := func(kind scoring.UpstreamKind, reset time.Duration) scoring.Result {
+		return scoring.Result{Verdict: scoring.PausedUpstream,
+			Upstream: &scoring.Upstream{Kind: kind, ResetAt: now.Add(reset)}}
+	}
+	until, reason := startPauseFor([]scoring.Result{paused(scoring.UpstreamRateLimited, 30*time.Second)}, now, time.Minute)
+	assert.Equal(t, now.Add(30*time.Second), until)
+	assert.Contains(t, reason, "rate or usage limit")
+
+	until, _ = startPauseFor([]scoring.Result{paused("retrying", 9*time.Second)}, now, time.Minute)
+	assert.True(t, until.IsZero(), "one instance retrying alone does not hold the pool")
+
+	until, reason = startPauseFor([]scoring.Result{paused("retrying", 9*time.Second),
+		paused(scoring.UpstreamOverloaded, 0)}, now, 5*time.Second)
+	assert.Equal(t, now.Add(9*time.Second), until, "the latest reset time")
+	assert.Contains(t, reason, "2 running instances")
 }

@@ -117,8 +117,13 @@ func (p *Pool) tick() {
 	}
 	p.mu.Unlock()
 
+	var results []scoring.Result
+	defer func() { p.pauseStartsForRunning(results, now) }()
 	for _, inst := range running {
 		res, live := inst.tick(now, table)
+		if live {
+			results = append(results, res)
+		}
 		for _, note := range inst.takeNotes() {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
 				InstanceID: inst.id, Message: note})
@@ -140,6 +145,22 @@ func (p *Pool) tick() {
 			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts})
 		p.killAsync(inst, reason)
 	}
+}
+
+// runningPauseHold is how long a running instance's upstream pause without
+// a reset time holds new starts; it is renewed every tick while it lasts.
+const runningPauseHold = 5 * time.Second
+
+// pauseStartsForRunning holds new starts while running instances wait for
+// the model API, so the pool does not start more agents into a limit.
+func (p *Pool) pauseStartsForRunning(results []scoring.Result, now time.Time) {
+	until, reason := startPauseFor(results, now, runningPauseHold)
+	if until.IsZero() {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pauseStartsLocked(until, reason)
 }
 
 func (p *Pool) killAsync(inst *Instance, reason string) {
