@@ -143,7 +143,7 @@ func exitCode(command string, ok bool, err error) int {
 }
 
 func parse(fs *flag.FlagSet, args []string) (int, bool) {
-	err := fs.Parse(args)
+	err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0, false
 	}
@@ -151,6 +151,30 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 		return 2, false
 	}
 	return 0, true
+}
+
+// parseInterleaved parses flags that come before, between and after the
+// positional arguments, so "run tasks.yaml -max-instances 4" works like
+// "run -max-instances 4 tasks.yaml". A "--" ends the flags. The positional
+// arguments are left in fs.Args() by a last parse of them alone.
+func parseInterleaved(fs *flag.FlagSet, args []string) error {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 func isFlag(arg string) bool { return len(arg) > 0 && arg[0] == '-' && arg != "-h" && arg != "--help" }

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseInterleavedTakesFlagsAfterFile(t *testing.T) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	n := fs.Int("max-instances", 10, "")
+	var prompts stringList
+	fs.Var(&prompts, "prompt", "")
+	require.NoError(t, parseInterleaved(fs, []string{"tasks.yaml", "-max-instances", "4", "-prompt", "x"}))
+	assert.Equal(t, 4, *n)
+	assert.Equal(t, []string{"tasks.yaml"}, fs.Args())
+	assert.Equal(t, stringList{"x"}, prompts)
+}
+
+func TestParseInterleavedStopsAtDoubleDash(t *testing.T) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	n := fs.Int("max-instances", 10, "")
+	require.NoError(t, parseInterleaved(fs, []string{"-max-instances", "2", "--", "-odd-name.yaml"}))
+	assert.Equal(t, 2, *n)
+	assert.Equal(t, []string{"-odd-name.yaml"}, fs.Args())
+}
