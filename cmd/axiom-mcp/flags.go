@@ -161,9 +161,9 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 
 // flagGiven reports whether the named flag was given on the command line.
 func (f *commonFlags) flagGiven(name string) bool {
-	given := false
-	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == name })
-	return given
+	found := false
+	f.fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
+	return found
 }
 
 // checkScoring rejects thresholds and weights the pool would reject, with

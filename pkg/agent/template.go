@@ -92,7 +92,7 @@ func ParseTyped(command string) (Template, error) {
 }
 
 // UnknownPlaceholders returns the words of the template that look like a
-// placeholder, such as {sesion_id}, but are none of the known ones.
+// placeholder, such as {sesion_id}, but match none of the known ones.
 func (t Template) UnknownPlaceholders() []string {
 	var unknown []string
 	for _, word := range t.argv {

@@ -108,8 +108,8 @@ func (i *Instance) observe(obs profile.Observation) {
 	}
 }
 
-// enterLocked moves the instance to state next. The tracker sees the
-// change of a waiting state in the next sample and restarts its idle clock.
+// enterLocked moves the instance to state next. The next sample carries the
+// change of a waiting state, and the tracker restarts its idle clock then.
 func (i *Instance) enterLocked(next InstanceState, now time.Time) {
 	// The scoring tick decides when a working agent is idle and when it
 	// works again; a busy screen alone does not end idleness.
@@ -150,8 +150,8 @@ func (i *Instance) reportStuckDialog(dlg *profile.Dialog, answers int) {
 }
 
 // noteDialogAnswered records an automatic answer. It is not a client's
-// intervention, so it starts no grace period; the tracker counts the time
-// on a dialog as waiting instead.
+// intervention, so it starts no grace period. The next sample counts it as
+// activity.
 func (i *Instance) noteDialogAnswered(name string) {
 	i.log.Info("answered a startup dialog", zap.String("dialog", name))
 	i.noteKeysSent()
@@ -160,7 +160,7 @@ func (i *Instance) noteDialogAnswered(name string) {
 	i.view.answered = append(i.view.answered, name)
 }
 
-// noteIntervention records a client's input as activity and tells the
+// noteIntervention records a client's input as activity and marks for the
 // driver that the agent's turn may have changed.
 func (i *Instance) noteIntervention(now time.Time) {
 	i.noteInput(now)

@@ -121,9 +121,9 @@ func (p *Pool) startsPausedLocked(now time.Time) bool {
 }
 
 // startPauseFor returns how long new starts wait because of the upstream
-// pauses of running instances: until the latest reset time when one of them
-// reports a rate or usage limit, or when two or more pause at once, which
-// suggests a limit they share. It returns the zero time when starts may go
+// pauses of running instances. Starts wait until the latest reset time when
+// one of them reports a rate or usage limit, or when two or more pause at
+// once, which suggests a limit they share. It returns the zero time when starts may go
 // on. A failure without a reset time holds starts for hold, and the pool
 // asks again every tick while the instances stay paused.
 func startPauseFor(results []scoring.Result, now time.Time, hold time.Duration) (time.Time, string) {

@@ -116,8 +116,9 @@ func interventionWrites(text string, keyNames []string) ([][]byte, error) {
 type PoolInfo struct {
 	MaxInstances int `json:"max_instances"`
 	SlotsUsed    int `json:"slots_used"`
-	// StartsPaused says why and until when no task starts, after a rate or
-	// usage limit or rejected credentials; empty while tasks start.
+	// StartsPaused is the reason and the end of a pause of new starts after
+	// a rate or usage limit or rejected credentials. It is empty while tasks
+	// start.
 	StartsPaused string `json:"starts_paused,omitempty"`
 	Queued       int    `json:"queued"`
 	Running      int    `json:"running"`

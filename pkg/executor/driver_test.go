@@ -253,9 +253,8 @@ func TestDriverGivesUpOnIgnoredDialog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 25 s: three answers with three tries of a lost down key each, then the input timeout")
 	}
-	// NOTE: the driver sends a "down" that leaves the screen unchanged three
-	// times, 1 s apart, and records activity only after the whole answer,
-	// so the idle timeout must exceed the 5 to 6 s between two records.
+	// The driver sends a "down" that leaves the screen unchanged three
+	// times, 1 s apart, and each key it sends counts as activity.
 	checkIgnoredDialog(t, 8*time.Second, 9*time.Second)
 }
 

@@ -293,7 +293,7 @@ func (i *Instance) finish() {
 	i.log.Info("instance ended", zap.Int("exit_code", code), zap.String("kill_reason", i.killReason),
 		zap.Int64("output_bytes", i.transcript.Total()))
 	// The pool settles the task before done closes, so a caller of Kill
-	// sees the task's new state.
+	// reads the task's new state.
 	if i.cfg.OnEnd != nil {
 		i.cfg.OnEnd(i)
 	}

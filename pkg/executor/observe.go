@@ -54,19 +54,19 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 }
 
 // explainDialogLocked names the dialog in the reason of an instance held
-// by one, which the tracker knows only as a waiting state.
+// by one, because the tracker has only a waiting state to go on.
 func (i *Instance) explainDialogLocked() {
 	if i.state != StateDialog || i.view.obs.Dialog == nil {
 		return
 	}
-	what := fmt.Sprintf("someone to answer the %s dialog", i.view.obs.Dialog.Name)
+	waitingFor := fmt.Sprintf("someone to answer the %s dialog", i.view.obs.Dialog.Name)
 	switch i.result.Verdict {
 	case scoring.KillNoAnswer:
 		i.result.Reason = fmt.Sprintf("waited %s for %s (input timeout %s)",
-			i.result.WaitingFor.Round(time.Second), what, i.cfg.Thresholds.InputTimeout)
+			i.result.WaitingFor.Round(time.Second), waitingFor, i.cfg.Thresholds.InputTimeout)
 	case scoring.NeedsInput:
 		i.result.Reason = fmt.Sprintf("waiting %s for %s; killed after %s without one",
-			i.result.WaitingFor.Round(time.Second), what, i.cfg.Thresholds.InputTimeout)
+			i.result.WaitingFor.Round(time.Second), waitingFor, i.cfg.Thresholds.InputTimeout)
 	}
 }
 
@@ -82,8 +82,8 @@ func (i *Instance) moveIdleLocked() {
 }
 
 // scoringStateLocked returns the agent's state for the scoring tracker. A
-// dialog counts as waiting once the driver has given up on it; while the
-// driver answers it, each answer counts as activity instead.
+// dialog counts as waiting once the driver has given up on it. While the
+// driver still answers it, each key it sends counts as activity instead.
 func (i *Instance) scoringStateLocked() scoring.AgentState {
 	switch {
 	case i.view.completed != "":

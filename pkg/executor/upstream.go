@@ -80,7 +80,7 @@ func (i *Instance) takeUpstreamLocked(lines []string, now time.Time) *scoring.Up
 var retryingPattern = regexp.MustCompile(`Retrying in (?:(\d+)m\s*)?(\d+)s\b`)
 
 // retryingUpstream returns a pause until the announced retry for a line
-// that says the agent waits to retry a request whose failure it does not
+// that shows the agent waiting to retry a request whose failure it does not
 // name. The agent is not idle while it waits. The countdown rewrites the
 // line every second, so the pause lasts as long as the agent keeps
 // retrying.

@@ -180,9 +180,9 @@ func (t Table) LiveMembers(leader int) []Proc {
 const ClockTicks = 100
 
 // DescendantCPU returns the CPU time, in clock ticks, that the processes of
-// the agent led by leader have used apart from the leader's own: the live
-// members other than the leader with their waited-for children, and the
-// children the leader has waited for. A build that the agent started shows
+// the agent led by leader have used apart from the leader's own. It sums the
+// live members other than the leader with their waited-for children, and
+// the children the leader has waited for. A build that the agent started shows
 // up here, while the agent redrawing its own screen does not.
 func (t Table) DescendantCPU(leader int) uint64 {
 	var total uint64
