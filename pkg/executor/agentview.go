@@ -10,6 +10,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 )
 
 // agentView holds the facts an instance learns about its agent beyond the
@@ -216,7 +217,7 @@ func (i *Instance) pollTranscript() {
 	for _, msg := range update.APIErrors {
 		i.view.apiError = truncate(msg, 300)
 		i.view.notes = append(i.view.notes, "model API error: "+i.view.apiError)
-		i.noteUpstreamLocked(upstreamFromText(msg, i.cfg.Now()))
+		i.noteUpstreamLocked(signals.FromText(msg, i.cfg.Now()))
 	}
 }
 
@@ -232,7 +233,7 @@ func (i *Instance) takeStream() {
 	i.addToolsLocked(update.Tools)
 	for _, r := range update.Retries {
 		i.view.retries++
-		i.noteUpstreamLocked(upstreamFromRetry(r, i.cfg.Now()))
+		i.noteUpstreamLocked(signals.FromRetry(r, i.cfg.Now()))
 		i.view.notes = append(i.view.notes, fmt.Sprintf("model API returned %d; the agent retries "+
 			"(attempt %d of %d, in %s)", r.ErrorStatus, r.Attempt, r.MaxRetries, r.RetryDelay))
 	}
@@ -252,7 +253,7 @@ func (i *Instance) notesForResultLocked(r *claudecode.Result) {
 			"use a permission mode that allows them", len(names), strings.Join(names, ", ")))
 	}
 	if r.IsError {
-		i.noteUpstreamLocked(upstreamFromText(r.Text, i.cfg.Now()))
+		i.noteUpstreamLocked(signals.FromText(r.Text, i.cfg.Now()))
 		i.view.agentError = "the agent reported an error: " + truncate(r.Text, 300)
 		i.view.notes = append(i.view.notes, i.view.agentError)
 	} else if i.killReason == "" {

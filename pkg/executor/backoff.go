@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 	"github.com/axiom-mcp/axiom-mcp/pkg/upstream"
 )
 
@@ -44,7 +45,7 @@ func (i *Instance) upstreamCause() *scoring.Upstream {
 	}
 	for _, line := range i.screen.Lines() {
 		if e, ok := upstream.Classify(line, ended); ok {
-			return scoringUpstream(e, ended)
+			return signals.FromError(e, ended)
 		}
 	}
 	return nil

@@ -15,9 +15,9 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
-	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
+	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 	"github.com/axiom-mcp/axiom-mcp/pkg/watch"
 )
 
@@ -80,14 +80,10 @@ type Instance struct {
 	tracked      map[proctree.Key]bool
 	tracker      *scoring.Tracker
 	result       scoring.Result
-	prevLines    []string
-	prevFiles    watch.Snapshot
+	signals      *signals.Reader // what the previous tick saw
 	files        watch.Snapshot
 	view         agentView
 	stuckDialogs map[string]bool
-	cpuTicks     uint64           // descendants' CPU time at the last tick
-	cpuAt        time.Time        // time of the last tick
-	progress     profile.Progress // the progress indicator at the last tick
 }
 
 // startInstance starts the agent process and the goroutines that watch it.
@@ -117,6 +113,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		tracker:      scoring.NewTracker(cfg.Thresholds, now),
 		view:         agentView{tools: make(map[claudecode.Kind]int), newTools: make(map[scoring.ToolKind]int)},
 		stuckDialogs: make(map[string]bool),
+		signals:      signals.NewReader(cfg.Launch.prof),
 	}
 	if cfg.Launch.prof.Output == "stream-json" {
 		inst.stream = claudecode.NewStream()

@@ -2,13 +2,12 @@ package executor
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
-	"github.com/axiom-mcp/axiom-mcp/pkg/screen"
+	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 )
 
 // tick measures the instance, feeds the scoring tracker and returns the
@@ -31,21 +30,20 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 	for _, proc := range table.Members(i.pid) {
 		i.tracked[proc.Key()] = true
 	}
-	sample := scoring.Sample{
-		At:            now,
-		ChangedLines:  screen.MeaningfulChanges(i.prevLines, lines),
-		FilesCreated:  max(0, files.Created-i.prevFiles.Created),
-		FilesModified: max(0, files.Modified-i.prevFiles.Modified),
-		FilesDeleted:  max(0, files.Deleted-i.prevFiles.Deleted),
-		Tools:         i.takeToolsLocked(),
-		State:         i.scoringStateLocked(),
-		Thinking:      i.thinkingLocked(lines),
-		Upstream:      i.takeUpstreamLocked(lines, now),
-		Answered:      i.view.keysSent,
-	}
+	reading := i.signals.Read(signals.Observation{
+		At:       now,
+		Lines:    lines,
+		Files:    signals.FileCounts{Created: files.Created, Modified: files.Modified, Deleted: files.Deleted},
+		Tools:    i.takeToolsLocked(),
+		Upstream: i.takeUpstreamLocked(),
+		State:    i.scoringStateLocked(),
+		CPUTicks: table.DescendantCPU(i.pid),
+		Answered: i.view.keysSent,
+	})
+	sample := reading.Sample
+	i.noteUpstreamSeenLocked(reading.ScreenUpstream, now)
 	i.view.keysSent = false
-	sample.CPU, sample.Interval = i.descendantCPULocked(table, now)
-	i.prevLines, i.prevFiles, i.files = lines, files, files
+	i.files = files
 	i.tracker.Observe(sample)
 	i.result = i.tracker.Evaluate(now)
 	i.explainDialogLocked()
@@ -107,41 +105,6 @@ func (i *Instance) takeToolsLocked() map[scoring.ToolKind]int {
 	tools := i.view.newTools
 	i.view.newTools = make(map[scoring.ToolKind]int)
 	return tools
-}
-
-// descendantCPULocked returns the CPU time the agent's descendants used
-// since the last tick, and the time since the last tick.
-func (i *Instance) descendantCPULocked(table proctree.Table, now time.Time) (time.Duration, time.Duration) {
-	ticks := table.DescendantCPU(i.pid)
-	used := time.Duration(0)
-	if ticks > i.cpuTicks && !i.cpuAt.IsZero() {
-		used = time.Duration(ticks-i.cpuTicks) * time.Second / proctree.ClockTicks
-	}
-	interval := time.Duration(0)
-	if !i.cpuAt.IsZero() {
-		interval = now.Sub(i.cpuAt)
-	}
-	i.cpuTicks, i.cpuAt = ticks, now
-	return used, interval
-}
-
-// thinkingLocked reports whether the profile's progress indicator advanced
-// since the last tick: a model that thinks shows a rising timer or token
-// count while it prints nothing else. Claude Code 2.1.197 marks received
-// tokens with "↓": when that count stays while the timer rises, the stream
-// has stalled, and a stall is not thinking.
-func (i *Instance) thinkingLocked(lines []string) bool {
-	progress, ok := i.cfg.Launch.prof.Progress(lines)
-	prev := i.progress
-	i.progress = progress
-	if !ok {
-		return false
-	}
-	if progress.Tokens > prev.Tokens {
-		return true
-	}
-	stalled := strings.Contains(progress.Line, "↓") && progress.Tokens > 0 && progress.Tokens == prev.Tokens
-	return progress.Seconds > prev.Seconds && !stalled
 }
 
 // noteInput records typed input as activity.

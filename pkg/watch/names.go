@@ -1,7 +1,9 @@
 package watch
 
 import (
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -25,4 +27,21 @@ func isTempName(base string) bool {
 	default:
 		return claudeTempName.MatchString(base)
 	}
+}
+
+// Counts reports whether a Watcher made with o counts an event on rel, a
+// slash-separated path relative to its root: no directory on the path is
+// ignored, and the base name is no temp or backup name.
+func (o Options) Counts(rel string) bool {
+	names := o.Ignore
+	if names == nil {
+		names = DefaultIgnore
+	}
+	parts := strings.Split(path.Clean(rel), "/")
+	for _, dir := range parts[:len(parts)-1] {
+		if slices.Contains(names, dir) {
+			return false
+		}
+	}
+	return !isTempName(parts[len(parts)-1])
 }
