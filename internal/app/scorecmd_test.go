@@ -26,8 +26,8 @@ const stalledTrace = `name: stalled
 label: stalled
 expect: kill-idle
 duration: 120s
-samples:
-  - {from: 0s, to: 8s, every: 1s, changed_lines: 1}
+events:
+  - {from: 0s, to: 8s, every: 1s, screen: working, print: ["part {n} of the answer"]}
 `
 
 // writeScoreFile writes content to name in a new temporary directory and
@@ -86,8 +86,8 @@ func TestScoreCorpusMissedTargetExits1(t *testing.T) {
 label: idle
 expect: kill-idle
 duration: 60s
-samples:
-  - {from: 0s, to: 60s, every: 5s, files_created: 1, tools: {code: 1}}
+events:
+  - {from: 0s, to: 60s, every: 5s, create: ["f{n}.go"], transcript: [write]}
 `)
 
 	code, out, errOut := runScore("corpus", "--dir", dir)
@@ -123,14 +123,14 @@ func TestScoreCorpusInvalidConfig(t *testing.T) {
 }
 
 func TestScoreCorpusInvalidTrace(t *testing.T) {
-	dir := writeScoreFile(t, "bad.yaml", "name: bad\nlabel: idle\nexpect: kill-idle\nduration: 60s\nsamples: [{from: 0s, to: 10s}]\n")
+	dir := writeScoreFile(t, "bad.yaml", "name: bad\nlabel: idle\nexpect: kill-idle\nduration: 60s\nevents: [{from: 0s, to: 10s}]\n")
 
 	code, out, errOut := runScore("corpus", "--dir", dir)
 
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, filepath.Join(dir, "bad.yaml"))
-	assert.Contains(t, errOut, "samples[0].every 0s is invalid")
+	assert.Contains(t, errOut, "events[0].every 0s is invalid")
 }
 
 func TestScoreUsageErrors(t *testing.T) {

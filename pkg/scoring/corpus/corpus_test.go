@@ -79,18 +79,20 @@ func TestBuiltinVerdictTimes(t *testing.T) {
 		byName[trace.Name] = trace
 	}
 
-	// Each clock starts at a tick the trace fixes: the stalled stream's last
-	// line is at 8 s, the research penalty starts with the sixth call at
-	// 18 s, and the question appears at 21 s.
+	// Each clock starts at a tick the trace fixes: the silent agent draws
+	// its only frame at 1 s; the stalled stream's last line is at 8 s and
+	// its first frozen frame at 9 s still shows a changed token count; the
+	// research penalty starts with the sixth call at 12 s (a read every 3 s
+	// and a search every 6 s); and the question appears at 21 s.
 	cases := []struct {
 		name       string
 		verdict    scoring.Verdict
 		at         int
 		clockStart int
 	}{
-		{"silent", scoring.KillIdle, 30, 0},
-		{"stalled-stream", scoring.KillIdle, 38, 8},
-		{"endless-researcher", scoring.KillUnproductive, 138, 18},
+		{"silent", scoring.KillIdle, 31, 1},
+		{"stalled-stream", scoring.KillIdle, 39, 9},
+		{"endless-researcher", scoring.KillUnproductive, 132, 12},
 		{"unanswered-question", scoring.KillNoAnswer, 141, 21},
 	}
 	for _, tc := range cases {

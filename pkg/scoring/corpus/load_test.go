@@ -26,23 +26,24 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		field   string
 	}{
 		{"unknown key", validHeader + "sample: []\n", "field sample not found"},
-		{"missing name", "label: idle\nexpect: kill-idle\nduration: 60s\nsamples: [{from: 0s, to: 1s, every: 1s}]\n", "name is missing"},
+		{"missing name", "label: idle\nexpect: kill-idle\nduration: 60s\nevents: [{from: 0s, to: 1s, every: 1s}]\n", "name is missing"},
 		{"unknown label", "name: x\nlabel: lazy\nexpect: keep\nduration: 60s\n", `label "lazy" is invalid`},
 		{"expect against label", "name: x\nlabel: productive\nexpect: kill-idle\nduration: 60s\n", `expect "kill-idle" is invalid for label productive`},
 		{"within without kill", "name: x\nlabel: productive\nexpect: keep\nwithin: 5s\nduration: 60s\n", "within 5s is invalid for expect keep"},
 		{"missing duration", "name: x\nlabel: idle\nexpect: kill-idle\n", "duration 0s is invalid"},
 		{"fractional duration", "name: x\nlabel: idle\nexpect: kill-idle\nduration: 1500ms\n", "duration 1.5s is invalid"},
 		{"bad duration text", "name: x\nlabel: idle\nexpect: kill-idle\nduration: soon\n", "cannot unmarshal"},
-		{"no segments", validHeader, "samples is missing"},
-		{"segment past duration", validHeader + "samples: [{from: 0s, to: 90s, every: 1s}]\n", "samples[0].to 1m30s is invalid"},
-		{"segment zero every", validHeader + "samples: [{from: 0s, to: 10s}]\n", "samples[0].every 0s is invalid"},
-		{"segment negative lines", validHeader + "samples: [{from: 0s, to: 10s, every: 1s, changed_lines: -1}]\n", "samples[0].changed_lines -1 is invalid"},
-		{"unknown tool", validHeader + "samples: [{from: 0s, to: 10s, every: 1s, tools: {write: 1}}]\n", `samples[0].tools has unknown kind "write"`},
-		{"unknown state", validHeader + "samples: [{from: 0s, to: 10s, every: 1s, state: busy}]\n", `samples[0].state "busy" is invalid`},
-		{"unknown upstream", validHeader + "samples: [{from: 0s, to: 10s, every: 1s, upstream: {kind: teapot}}]\n", `samples[0].upstream.kind "teapot" is invalid`},
-		{"state conflict", validHeader + "samples:\n  - {from: 0s, to: 10s, every: 1s, state: working}\n" +
-			"  - {from: 4s, to: 5s, every: 1s, state: waiting_input}\n", "tick 5s: samples[0] sets state working and samples[1] sets state waiting_input"},
-		{"two documents", validHeader + "samples: [{from: 0s, to: 1s, every: 1s}]\n---\nname: other\n", "more than one YAML document"},
+		{"no segments", validHeader, "events is missing"},
+		{"segment past duration", validHeader + "events: [{from: 0s, to: 90s, every: 1s}]\n", "events[0].to 1m30s is invalid"},
+		{"segment zero every", validHeader + "events: [{from: 0s, to: 10s}]\n", "events[0].every 0s is invalid"},
+		{"unknown frame", validHeader + "events: [{from: 0s, to: 10s, every: 1s, screen: busy}]\n", `events[0].screen "busy" names no frame`},
+		{"unknown record", validHeader + "events: [{from: 0s, to: 10s, every: 1s, transcript: [wrote]}]\n", `events[0].transcript names no record "wrote"`},
+		{"absolute path", validHeader + "events: [{from: 0s, to: 10s, every: 1s, create: [/etc/passwd]}]\n", `events[0].create path "/etc/passwd" is invalid`},
+		{"negative cpu", validHeader + "events: [{from: 0s, to: 10s, every: 1s, cpu: -1s}]\n", "events[0].cpu -1s is invalid"},
+		{"unknown profile", validHeader + "profile: vim\nevents: [{from: 0s, to: 1s, every: 1s}]\n", "profile:"},
+		{"frame conflict", validHeader + "events:\n  - {from: 0s, to: 10s, every: 1s, screen: working}\n" +
+			"  - {from: 4s, to: 5s, every: 1s, screen: permission}\n", "tick 5s: events[0] shows frame working and events[1] shows frame permission"},
+		{"two documents", validHeader + "events: [{from: 0s, to: 1s, every: 1s}]\n---\nname: other\n", "more than one YAML document"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,7 +61,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 
 func TestLoadRejectsDuplicateNames(t *testing.T) {
 	dir := t.TempDir()
-	body := validHeader + "samples: [{from: 0s, to: 1s, every: 1s}]\n"
+	body := validHeader + "events: [{from: 0s, to: 1s, every: 1s}]\n"
 	first := writeTrace(t, dir, "a.yaml", body)
 	second := writeTrace(t, dir, "b.yml", body)
 
@@ -90,8 +91,8 @@ func TestLoadMissingDirectory(t *testing.T) {
 
 func TestLoadSortsByFileName(t *testing.T) {
 	dir := t.TempDir()
-	writeTrace(t, dir, "b.yaml", "name: second\nlabel: idle\nexpect: kill-idle\nduration: 60s\nsamples: [{from: 0s, to: 1s, every: 1s}]\n")
-	writeTrace(t, dir, "a.yaml", "name: first\nlabel: idle\nexpect: kill-idle\nduration: 60s\nsamples: [{from: 0s, to: 1s, every: 1s}]\n")
+	writeTrace(t, dir, "b.yaml", "name: second\nlabel: idle\nexpect: kill-idle\nduration: 60s\nevents: [{from: 0s, to: 1s, every: 1s}]\n")
+	writeTrace(t, dir, "a.yaml", "name: first\nlabel: idle\nexpect: kill-idle\nduration: 60s\nevents: [{from: 0s, to: 1s, every: 1s}]\n")
 	writeTrace(t, dir, "README.md", "not a trace")
 
 	traces, err := Load(dir)

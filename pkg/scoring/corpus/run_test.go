@@ -14,7 +14,7 @@ import (
 func stalled(expect Expect, label Label) Trace {
 	return Trace{
 		Name: "stalled", Label: label, Expect: expect, Duration: 200 * time.Second,
-		Segments: []Segment{{To: 8 * time.Second, Every: time.Second, ChangedLines: 1}},
+		Segments: []Segment{{To: 8 * time.Second, Every: time.Second, Screen: "working", Print: []string{"streaming part {n}"}}},
 	}
 }
 
@@ -60,7 +60,7 @@ func TestRunLateKillMisses(t *testing.T) {
 	// comes 60 s after the deadline counted from the last activity.
 	trace := stalled(ExpectKillIdle, LabelStalled)
 	trace.Segments = append(trace.Segments, Segment{From: 9 * time.Second, To: 10 * time.Second, Every: time.Second,
-		Upstream: &Upstream{Kind: scoring.UpstreamOverloaded}})
+		Transcript: []string{"api-error-429"}})
 
 	out := Run(trace, scoring.Thresholds{}, scoring.Weights{})
 
@@ -73,8 +73,8 @@ func TestRunLateKillMisses(t *testing.T) {
 func TestRunMissedKillExplainsScoreClock(t *testing.T) {
 	trace := Trace{
 		Name: "coder", Label: LabelChatty, Expect: ExpectKillUnproductive, Duration: 200 * time.Second,
-		Segments: []Segment{{To: 200 * time.Second, Every: 5 * time.Second, FilesCreated: 1,
-			Tools: map[scoring.ToolKind]int{scoring.ToolCode: 1}}},
+		Segments: []Segment{{To: 200 * time.Second, Every: 5 * time.Second, Create: []string{"f{n}.go"},
+			Transcript: []string{"write"}}},
 	}
 
 	out := Run(trace, scoring.Thresholds{}, scoring.Weights{})
@@ -97,7 +97,7 @@ func TestRunNoAnswerClockNeverStarted(t *testing.T) {
 func TestRunDoneExpectation(t *testing.T) {
 	trace := Trace{
 		Name: "done", Label: LabelDone, Expect: ExpectDone, Duration: 60 * time.Second,
-		Segments: []Segment{{From: 4 * time.Second, To: 5 * time.Second, Every: time.Second, State: scoring.StateTurnFinished}},
+		Segments: []Segment{{From: 4 * time.Second, To: 5 * time.Second, Every: time.Second, Transcript: []string{"turn-end"}}},
 	}
 
 	out := Run(trace, scoring.Thresholds{}, scoring.Weights{})

@@ -15,8 +15,13 @@ func idleTrace(duration time.Duration, segments ...Segment) Trace {
 	return Trace{Name: "t", Label: LabelIdle, Expect: ExpectKillIdle, Duration: duration, Segments: segments}
 }
 
+// every returns a segment that acts each period from from to to.
+func every(period, from, to time.Duration) Segment {
+	return Segment{From: from, To: to, Every: period}
+}
+
 func TestSamplesOnePerSecond(t *testing.T) {
-	samples, err := idleTrace(3*time.Second, Segment{To: time.Second, Every: time.Second}).Samples(runStart)
+	samples, err := idleTrace(3*time.Second, every(time.Second, 0, time.Second)).Samples(runStart)
 
 	require.NoError(t, err)
 	require.Len(t, samples, 3)
@@ -26,96 +31,151 @@ func TestSamplesOnePerSecond(t *testing.T) {
 }
 
 func TestSamplesSegmentTicks(t *testing.T) {
-	trace := idleTrace(12*time.Second, Segment{From: 2 * time.Second, To: 12 * time.Second, Every: 5 * time.Second, ChangedLines: 1})
+	seg := every(5*time.Second, 2*time.Second, 12*time.Second)
+	seg.Create = []string{"f{n}.go"}
 
-	samples, err := trace.Samples(runStart)
+	samples, err := idleTrace(12*time.Second, seg).Samples(runStart)
 
 	require.NoError(t, err)
 	var ticks []int
 	for i, s := range samples {
-		if s.ChangedLines > 0 {
+		if s.FilesCreated > 0 {
 			ticks = append(ticks, i+1)
 		}
 	}
 	assert.Equal(t, []int{7, 12}, ticks, "ticks are from+every, from+2*every, up to to")
 }
 
-func TestSamplesAdjacentSegmentsShareNoTick(t *testing.T) {
-	trace := idleTrace(4*time.Second,
-		Segment{To: 2 * time.Second, Every: time.Second, ChangedLines: 1},
-		Segment{From: 2 * time.Second, To: 4 * time.Second, Every: time.Second, ChangedLines: 10},
-	)
+func TestSamplesClassifyTheFrame(t *testing.T) {
+	working := every(time.Second, 0, 2*time.Second)
+	working.Screen = "working"
+	asking := every(time.Second, 2*time.Second, 3*time.Second)
+	asking.Screen = "permission"
 
-	samples, err := trace.Samples(runStart)
-
-	require.NoError(t, err)
-	assert.Equal(t, 1, samples[1].ChangedLines)
-	assert.Equal(t, 10, samples[2].ChangedLines)
-}
-
-func TestSamplesMergeOverlaps(t *testing.T) {
-	trace := idleTrace(2*time.Second,
-		Segment{To: 2 * time.Second, Every: time.Second, ChangedLines: 2, FilesCreated: 1,
-			Tools: map[scoring.ToolKind]int{scoring.ToolCode: 1}, CPU: 100 * time.Millisecond, State: scoring.StateWorking},
-		Segment{To: 2 * time.Second, Every: 2 * time.Second, ChangedLines: 3, FilesDeleted: 1,
-			Tools: map[scoring.ToolKind]int{scoring.ToolCode: 2, scoring.ToolRun: 1}, CPU: 50 * time.Millisecond,
-			State: scoring.StateWorking, Thinking: true, Input: true},
-	)
-
-	samples, err := trace.Samples(runStart)
+	samples, err := idleTrace(4*time.Second, working, asking).Samples(runStart)
 
 	require.NoError(t, err)
-	first, second := samples[0], samples[1]
-	assert.Equal(t, 2, first.ChangedLines)
-	assert.False(t, first.Thinking)
-	assert.Equal(t, 5, second.ChangedLines)
-	assert.Equal(t, 1, second.FilesCreated)
-	assert.Equal(t, 1, second.FilesDeleted)
-	assert.Equal(t, map[scoring.ToolKind]int{scoring.ToolCode: 3, scoring.ToolRun: 1}, second.Tools)
-	assert.Equal(t, 150*time.Millisecond, second.CPU)
-	assert.Equal(t, scoring.StateWorking, second.State)
-	assert.True(t, second.Thinking)
-	assert.True(t, second.Input)
+	assert.Equal(t, scoring.StateWorking, samples[1].State)
+	assert.Equal(t, scoring.StateWaitingInput, samples[2].State)
+	assert.Equal(t, scoring.StateWaitingInput, samples[3].State, "a frame stays until another replaces it")
 }
 
-func TestSamplesUpstreamResetTime(t *testing.T) {
-	trace := idleTrace(5*time.Second,
-		Segment{From: time.Second, To: 2 * time.Second, Every: time.Second,
-			Upstream: &Upstream{Kind: scoring.UpstreamRateLimited, Status: 429, ResetAfter: 90 * time.Second}},
-		Segment{From: 3 * time.Second, To: 4 * time.Second, Every: time.Second,
-			Upstream: &Upstream{Kind: scoring.UpstreamOverloaded}},
-	)
+func TestSamplesThinkingAndStall(t *testing.T) {
+	thinking := every(time.Second, 0, 3*time.Second)
+	thinking.Screen = "thinking"
+	stalled := every(time.Second, 3*time.Second, 6*time.Second)
+	stalled.Screen = "stalled"
 
-	samples, err := trace.Samples(runStart)
+	samples, err := idleTrace(6*time.Second, thinking, stalled).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.True(t, samples[2].Thinking)
+	assert.False(t, samples[5].Thinking)
+	assert.Zero(t, samples[2].ChangedLines, "a spinner timer is no output")
+}
+
+func TestSamplesPrintedLinesChangeTheScreen(t *testing.T) {
+	seg := every(time.Second, 0, 2*time.Second)
+	seg.Screen = "working"
+	seg.Print = []string{"first line of part {n}", "second line of part {n}"}
+	quiet := every(time.Second, 2*time.Second, 3*time.Second)
+	quiet.Print = []string{"a different sentence", "and one more"}
+
+	samples, err := idleTrace(3*time.Second, seg, quiet).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.Positive(t, samples[0].ChangedLines)
+	assert.Positive(t, samples[2].ChangedLines)
+}
+
+func TestSamplesFileEventsPassTheWatcherFilter(t *testing.T) {
+	seg := every(time.Second, 0, time.Second)
+	seg.Create = []string{"src/a.go", "src/a.go.tmp.4242.1f2e", "node_modules/x/index.js", "notes.txt~"}
+	again := every(time.Second, time.Second, 2*time.Second)
+	again.Create = []string{"src/a.go"}
+	again.Delete = []string{"src/a.go", "never/existed.go"}
+
+	samples, err := idleTrace(2*time.Second, seg, again).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.Equal(t, 1, samples[0].FilesCreated, "temp names and ignored folders do not count")
+	assert.Equal(t, 1, samples[1].FilesModified, "creating an existing file rewrites it")
+	assert.Equal(t, 1, samples[1].FilesDeleted, "deleting a missing file is no event")
+}
+
+func TestSamplesTranscriptRecordsBecomeToolKinds(t *testing.T) {
+	seg := every(time.Second, 0, time.Second)
+	seg.Transcript = []string{"write", "edit", "read", "grep", "bash-build", "todo", "text"}
+
+	samples, err := idleTrace(time.Second, seg).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.Equal(t, map[scoring.ToolKind]int{scoring.ToolCode: 2, scoring.ToolResearch: 2, scoring.ToolRun: 1,
+		scoring.ToolPlanning: 1}, samples[0].Tools)
+}
+
+func TestSamplesAPIErrorRecordPauses(t *testing.T) {
+	seg := every(time.Second, time.Second, 2*time.Second)
+	seg.Transcript = []string{"api-error-401"}
+
+	samples, err := idleTrace(2*time.Second, seg).Samples(runStart)
 
 	require.NoError(t, err)
 	require.NotNil(t, samples[1].Upstream)
-	assert.Equal(t, runStart.Add(92*time.Second), samples[1].Upstream.ResetAt)
-	assert.Equal(t, 429, samples[1].Upstream.Status)
-	require.NotNil(t, samples[3].Upstream)
-	assert.True(t, samples[3].Upstream.ResetAt.IsZero(), "no reset_after leaves the reset time unknown")
+	assert.Equal(t, scoring.UpstreamAuthFailed, samples[1].Upstream.Kind)
 }
 
-func TestSamplesRejectTwoUpstreamErrorsOnOneTick(t *testing.T) {
-	upstream := &Upstream{Kind: scoring.UpstreamOverloaded}
-	trace := idleTrace(2*time.Second,
-		Segment{To: 2 * time.Second, Every: time.Second, Upstream: upstream},
-		Segment{To: 2 * time.Second, Every: 2 * time.Second, Upstream: upstream},
-	)
+func TestSamplesTurnEndRecordFinishesTheTurn(t *testing.T) {
+	seg := every(time.Second, time.Second, 2*time.Second)
+	seg.Screen = "turn-finished"
+	seg.Transcript = []string{"turn-end"}
+	summaryOnly := every(time.Second, 0, time.Second)
+	summaryOnly.Screen = "turn-finished"
 
-	_, err := trace.Samples(runStart)
+	samples, err := idleTrace(2*time.Second, summaryOnly, seg).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.Equal(t, scoring.StateUnknown, samples[0].State, "a summary line alone finishes no turn")
+	assert.Equal(t, scoring.StateTurnFinished, samples[1].State)
+}
+
+func TestSamplesCPUPerSecond(t *testing.T) {
+	seg := every(time.Second, 0, 3*time.Second)
+	seg.CPU = 900 * time.Millisecond
+
+	samples, err := idleTrace(3*time.Second, seg).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.Zero(t, samples[0].CPU, "the first tick has no earlier CPU time to compare")
+	assert.Equal(t, 900*time.Millisecond, samples[2].CPU)
+}
+
+func TestSamplesInput(t *testing.T) {
+	seg := every(time.Second, time.Second, 2*time.Second)
+	seg.Input = true
+
+	samples, err := idleTrace(2*time.Second, seg).Samples(runStart)
+
+	require.NoError(t, err)
+	assert.False(t, samples[0].Input)
+	assert.True(t, samples[1].Input)
+}
+
+func TestSamplesRejectTwoFramesOnOneTick(t *testing.T) {
+	a, b := every(time.Second, 0, 2*time.Second), every(2*time.Second, 0, 2*time.Second)
+	a.Screen, b.Screen = "working", "ready"
+
+	_, err := idleTrace(2*time.Second, a, b).Samples(runStart)
 
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "tick 2s: samples[0] and samples[1] both set an upstream error")
+	assert.Contains(t, err.Error(), "tick 2s: events[0] shows frame working and events[1] shows frame ready")
 }
 
-func TestSamplesAllowSameStateTwice(t *testing.T) {
-	trace := idleTrace(2*time.Second,
-		Segment{To: 2 * time.Second, Every: time.Second, State: scoring.StateWorking},
-		Segment{To: 2 * time.Second, Every: time.Second, State: scoring.StateWorking},
-	)
+func TestSamplesAllowSameFrameTwice(t *testing.T) {
+	a, b := every(time.Second, 0, 2*time.Second), every(time.Second, 0, 2*time.Second)
+	a.Screen, b.Screen = "working", "working"
 
-	_, err := trace.Samples(runStart)
+	_, err := idleTrace(2*time.Second, a, b).Samples(runStart)
 
 	assert.NoError(t, err)
 }

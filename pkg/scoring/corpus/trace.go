@@ -101,8 +101,8 @@ func (e Expect) Kill() bool { return e.Verdict().Kill() }
 // trace does not set within.
 const defaultWithin = 5 * time.Second
 
-// Trace is one labelled behaviour: the samples an instance produces and the
-// verdict expected for them.
+// Trace is one labelled behaviour: what an instance shows and does over
+// time, and the verdict expected for it.
 type Trace struct {
 	// Name identifies the behaviour, such as steady-coder.
 	Name  string `yaml:"name"`
@@ -115,41 +115,45 @@ type Trace struct {
 	// Duration is the length of the trace, in whole seconds.
 	Duration    time.Duration `yaml:"duration"`
 	Description string        `yaml:"description"`
-	// Segments describe the samples, merged as the package documentation
-	// explains.
-	Segments []Segment `yaml:"samples"`
+	// Profile names the agent profile whose screen rules read the frames.
+	// Empty means claude.
+	Profile string `yaml:"profile"`
+	// Segments describe what the agent does over time, merged as the
+	// package documentation explains.
+	Segments []Segment `yaml:"events"`
 	// File is the path the trace was loaded from, or empty.
 	File string `yaml:"-"`
+	// lib holds the frames and records the segments name. Nil means the
+	// built-in library.
+	lib *Library
 }
 
-// Segment is a sample repeated every Every from From to To. Its fields
-// other than the times map to the fields of scoring.Sample.
+// Segment is what the agent does at the ticks from From to To, once every
+// Every. Text fields are templates: {n} is the segment's repeat count from
+// 1, {t} the seconds since the start of the trace, and {uuid} a fresh id.
 type Segment struct {
-	From          time.Duration            `yaml:"from"`
-	To            time.Duration            `yaml:"to"`
-	Every         time.Duration            `yaml:"every"`
-	ChangedLines  int                      `yaml:"changed_lines"`
-	FilesCreated  int                      `yaml:"files_created"`
-	FilesModified int                      `yaml:"files_modified"`
-	FilesDeleted  int                      `yaml:"files_deleted"`
-	Tools         map[scoring.ToolKind]int `yaml:"tools"`
-	// CPU is the CPU time of the agent's descendants per sample.
-	CPU      time.Duration      `yaml:"cpu"`
-	State    scoring.AgentState `yaml:"state"`
-	Thinking bool               `yaml:"thinking"`
-	Upstream *Upstream          `yaml:"upstream"`
-	Input    bool               `yaml:"input"`
-}
-
-// Upstream is an error of the model API in a segment.
-type Upstream struct {
-	Kind scoring.UpstreamKind `yaml:"kind"`
-	// Status is the HTTP status, or 0 when unknown.
-	Status int `yaml:"status"`
-	// ResetAfter is the time from the sample to the error's reset time, or
-	// 0 when the reset time is unknown.
-	ResetAfter time.Duration `yaml:"reset_after"`
-	Message    string        `yaml:"message"`
+	From  time.Duration `yaml:"from"`
+	To    time.Duration `yaml:"to"`
+	Every time.Duration `yaml:"every"`
+	// Screen names the frame the agent shows, a file of the frames
+	// library. It stays on screen until another segment names a frame.
+	Screen string `yaml:"screen"`
+	// Print adds lines to the agent's output, which a frame shows where
+	// one of its lines is {log}.
+	Print []string `yaml:"print"`
+	// Create, Modify and Delete are file events in the workspace, as paths
+	// relative to it.
+	Create []string `yaml:"create"`
+	Modify []string `yaml:"modify"`
+	Delete []string `yaml:"delete"`
+	// Transcript names records of the records library that the agent
+	// appends to its session transcript.
+	Transcript []string `yaml:"transcript"`
+	// CPU is the CPU time the agent's descendants use per second: 900ms is
+	// 90% of a core.
+	CPU time.Duration `yaml:"cpu"`
+	// Input marks a client that types into the instance.
+	Input bool `yaml:"input"`
 }
 
 // within returns the trace's Within, or its default when unset.

@@ -2,30 +2,15 @@ package corpus
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // maxDuration bounds a trace, and with it the samples a run allocates. An
 // hour is far past every default kill threshold.
 const maxDuration = time.Hour
-
-var (
-	knownTools = []scoring.ToolKind{
-		scoring.ToolCode, scoring.ToolRun, scoring.ToolResearch, scoring.ToolPlanning, scoring.ToolOther,
-	}
-	knownStates = []scoring.AgentState{
-		scoring.StateStarting, scoring.StateReady, scoring.StateWorking, scoring.StateWaitingInput,
-		scoring.StateDialog, scoring.StateTurnFinished, scoring.StateExited,
-	}
-	knownUpstreams = []scoring.UpstreamKind{
-		scoring.UpstreamRateLimited, scoring.UpstreamOverloaded, scoring.UpstreamAuthFailed,
-		scoring.UpstreamUsageLimit, scoring.UpstreamPromptTooLong,
-	}
-)
 
 // Validate returns an error naming the first field of t that is missing or
 // invalid, and the first tick on which two segments conflict.
@@ -34,14 +19,18 @@ func (t Trace) Validate() error {
 		return err
 	}
 	if len(t.Segments) == 0 {
-		return fmt.Errorf("samples is missing: add at least one segment such as {from: 0s, to: 1s, every: 1s, state: working}")
+		return fmt.Errorf("events is missing: add at least one segment such as {from: 0s, to: 1s, every: 1s, screen: working}")
 	}
+	if _, err := t.profile(); err != nil {
+		return err
+	}
+	lib := t.library()
 	for i, seg := range t.Segments {
-		if err := seg.validate(t.Duration); err != nil {
-			return fmt.Errorf("samples[%d].%w", i, err)
+		if err := seg.validate(t.Duration, lib); err != nil {
+			return fmt.Errorf("events[%d].%w", i, err)
 		}
 	}
-	_, err := t.merge(time.Time{})
+	_, err := t.events()
 	return err
 }
 
@@ -73,7 +62,7 @@ func (t Trace) validateHeader() error {
 
 // validate returns an error that starts with the name of the bad field, so
 // the caller can prefix the segment's index.
-func (s Segment) validate(duration time.Duration) error {
+func (s Segment) validate(duration time.Duration, lib *Library) error {
 	for _, f := range []struct {
 		name  string
 		value time.Duration
@@ -91,60 +80,33 @@ func (s Segment) validate(duration time.Duration) error {
 	if s.Every < time.Second {
 		return fmt.Errorf("every %s is invalid: use a period of at least 1s", s.Every)
 	}
-	if err := s.validateCounts(); err != nil {
-		return err
+	if s.Screen != "" && lib.Frames[s.Screen] == "" {
+		return fmt.Errorf("screen %q names no frame: use one of %s, or add frames/%s.txt to the corpus", s.Screen, lib.frameNames(), s.Screen)
 	}
-	if s.State != scoring.StateUnknown && !slices.Contains(knownStates, s.State) {
-		return fmt.Errorf("state %q is invalid: use one of %s", s.State, joinNames(knownStates))
+	for _, name := range s.Transcript {
+		if lib.Records[name] == "" {
+			return fmt.Errorf("transcript names no record %q: use one of %s, or add records/%s.json to the corpus", name, lib.recordNames(), name)
+		}
 	}
-	if s.Upstream != nil {
-		return s.Upstream.validate()
-	}
-	return nil
-}
-
-func (s Segment) validateCounts() error {
 	for _, f := range []struct {
 		name  string
-		value int
-	}{
-		{"changed_lines", s.ChangedLines}, {"files_created", s.FilesCreated},
-		{"files_modified", s.FilesModified}, {"files_deleted", s.FilesDeleted},
-	} {
-		if f.value < 0 {
-			return fmt.Errorf("%s %d is invalid: use 0 or more", f.name, f.value)
-		}
-	}
-	for kind, n := range s.Tools {
-		if !slices.Contains(knownTools, kind) {
-			return fmt.Errorf("tools has unknown kind %q: use one of %s", kind, joinNames(knownTools))
-		}
-		if n < 0 {
-			return fmt.Errorf("tools.%s %d is invalid: use 0 or more", kind, n)
+		paths []string
+	}{{"create", s.Create}, {"modify", s.Modify}, {"delete", s.Delete}} {
+		for _, p := range f.paths {
+			if p == "" || path.IsAbs(p) || strings.HasPrefix(path.Clean(p), "..") {
+				return fmt.Errorf("%s path %q is invalid: use a path relative to the workspace such as src/main.go", f.name, p)
+			}
 		}
 	}
 	if s.CPU < 0 {
-		return fmt.Errorf("cpu %s is invalid: use a CPU time per sample such as 900ms", s.CPU)
-	}
-	return nil
-}
-
-func (u Upstream) validate() error {
-	if !slices.Contains(knownUpstreams, u.Kind) {
-		return fmt.Errorf("upstream.kind %q is invalid: use one of %s", u.Kind, joinNames(knownUpstreams))
-	}
-	if u.Status != 0 && (u.Status < 100 || u.Status > 599) {
-		return fmt.Errorf("upstream.status %d is invalid: use an HTTP status such as 429, or leave it out", u.Status)
-	}
-	if u.ResetAfter < 0 {
-		return fmt.Errorf("upstream.reset_after %s is invalid: use a positive duration, or leave it out when unknown", u.ResetAfter)
+		return fmt.Errorf("cpu %s is invalid: use a CPU time per second such as 900ms", s.CPU)
 	}
 	return nil
 }
 
 func wholeSeconds(name string, d time.Duration) error {
 	if d%time.Second != 0 {
-		return fmt.Errorf("%s %s is invalid: samples come once a second, so use whole seconds such as %s",
+		return fmt.Errorf("%s %s is invalid: the replay ticks once a second, so use whole seconds such as %s",
 			name, d, d.Truncate(time.Second))
 	}
 	return nil
