@@ -5,6 +5,7 @@
 // Usage:
 //
 //	axiom-mcp [serve] [flags]        serve MCP over stdio (the default)
+//	axiom-mcp serve --http ADDR      serve MCP over streamable HTTP
 //	axiom-mcp run [flags] [FILE] [-prompt P]...
 //	axiom-mcp demo [flags]           real Claude Code against a scripted model
 //	axiom-mcp profile list|show|check
@@ -71,6 +72,12 @@ func serve(ctx context.Context, args []string) int {
 		return 1
 	}
 	fs, flags := newFlagSet("serve")
+	var httpOpts app.HTTPOptions
+	var tokenFile string
+	var hosts stringList
+	fs.StringVar(&httpOpts.Addr, "http", "", "serve streamable HTTP on this address (such as 127.0.0.1:8765) instead of stdio")
+	fs.StringVar(&tokenFile, "token-file", "", "file whose first line is the bearer token HTTP clients must send (or set AXIOM_MCP_TOKEN)")
+	fs.Var(&hosts, "allow-host", "a Host name HTTP clients may use besides loopback names; repeat for several")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -84,7 +91,34 @@ func serve(ctx context.Context, args []string) int {
 		return 2
 	}
 	defer cleanup()
-	if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
+	if httpOpts.Addr == "" {
+		if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
+			cfg.Logger.Error("server stopped on an error: " + err.Error())
+			return 1
+		}
+		return 0
+	}
+	return serveHTTP(ctx, cfg, httpOpts, tokenFile, hosts)
+}
+
+// serveHTTP serves streamable HTTP with the token from tokenFile or the
+// environment.
+func serveHTTP(ctx context.Context, cfg app.Config, opts app.HTTPOptions, tokenFile string, hosts []string) int {
+	opts.Token, opts.AllowedHosts = os.Getenv("AXIOM_MCP_TOKEN"), hosts
+	if tokenFile != "" {
+		token, err := app.TokenFromFile(tokenFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "axiom-mcp serve: --token-file:", err)
+			return 2
+		}
+		opts.Token = token
+	}
+	ln, err := opts.Listen()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp serve:", err)
+		return 2
+	}
+	if err := app.ServeHTTP(ctx, cfg, ln, opts); err != nil {
 		cfg.Logger.Error("server stopped on an error: " + err.Error())
 		return 1
 	}
@@ -182,6 +216,7 @@ func isFlag(arg string) bool { return len(arg) > 0 && arg[0] == '-' && arg != "-
 func usage() {
 	fmt.Fprint(os.Stderr, `Usage:
   axiom-mcp [serve] [flags]                 serve MCP over stdio (the default)
+  axiom-mcp serve --http 127.0.0.1:PORT     serve MCP over streamable HTTP at /mcp
   axiom-mcp run [flags] [FILE] [-prompt P]  run tasks from a YAML/JSON file or prompts
   axiom-mcp demo [flags]                    run real Claude Code against a scripted model
   axiom-mcp profile list|show|check         list agent profiles, print one, or check one

@@ -33,37 +33,52 @@ func ProtectStdout() (*os.File, error) {
 	return os.NewFile(uintptr(fd), "mcp-stdout"), nil
 }
 
-// Serve runs the MCP server on stdin and out until stdin ends or ctx is
-// done, then ends every instance and returns.
-func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) error {
-	log := cfg.Logger
+// poolRun is a running pool with its MCP server and the goroutines that
+// drive them.
+type poolRun struct {
+	opts executor.Options
+	srv  *tools.Server
+	stop func()
+}
+
+// startPool starts the pool of cfg and forwards its events to the MCP
+// server. stop ends every instance and waits for both goroutines.
+func startPool(cfg Config) (*poolRun, error) {
 	opts, err := cfg.poolOptions()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pool, err := executor.New(opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: log})
-
+	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger})
 	poolCtx, stopPool := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
 	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
+	return &poolRun{opts: opts, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
+}
 
-	log.Info("serving MCP on stdio", zap.String("workspace_root", opts.WorkspaceRoot),
-		zap.Int("max_instances", opts.MaxInstances), zap.String("agent", opts.Agent.String()))
-	stdio := server.NewStdioServer(srv.MCP())
+// Serve runs the MCP server on stdin and out until stdin ends or ctx is
+// done, then ends every instance and returns.
+func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) error {
+	log := cfg.Logger
+	run, err := startPool(cfg)
+	if err != nil {
+		return err
+	}
+	log.Info("serving MCP on stdio", zap.String("workspace_root", run.opts.WorkspaceRoot),
+		zap.Int("max_instances", run.opts.MaxInstances), zap.String("agent", run.opts.Agent.String()))
+	stdio := server.NewStdioServer(run.srv.MCP())
 	stdio.SetErrorLogger(zap.NewStdLog(log))
 	listenErr := stdio.Listen(ctx, stdin, out)
 	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {
 		log.Error("stdio transport stopped", zap.Error(listenErr))
 	}
 	log.Info("client gone: ending every instance")
-	stopPool()
-	wg.Wait()
+	run.stop()
 	log.Info("server stopped")
 	if errors.Is(listenErr, context.Canceled) {
 		return nil
