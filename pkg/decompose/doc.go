@@ -4,7 +4,7 @@
 //
 // A plan comes from one of two sources. Split is deterministic: it reads a
 // goal written as a numbered or bulleted list and makes one task per item.
-// Planner runs an agent CLI in print mode and asks it for a plan in the JSON
+// Planner runs an agent CLI in print mode and requests a plan in the JSON
 // schema that Schema returns. Every plan passes Validate before it is used,
 // which rejects unknown dependencies, dependency cycles and tasks that may
 // run at the same time while owning overlapping paths.

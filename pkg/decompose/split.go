@@ -12,7 +12,7 @@ import (
 // ("1.", "2)", "-" or "*"), white space and the item's text.
 var listMarker = regexp.MustCompile(`^([ \t]*)(?:([0-9]{1,4})[.)]|([-*]))[ \t]+(\S.*)$`)
 
-// markerKind tells numbered list items from bulleted ones.
+// markerKind is the kind of a list item's marker: numbered or bulleted.
 type markerKind int
 
 const (

@@ -19,13 +19,13 @@ func (e *InvalidPlanError) Error() string {
 	return "invalid plan: " + strings.Join(e.Problems, "; ")
 }
 
-// Validate checks that the plan has tasks, that names are unique, that every
-// dependency names a task of the plan, that the dependencies form no cycle,
-// and that any two tasks that can run at the same time own disjoint paths.
-// Two tasks can run at the same time when neither depends on the other,
-// directly or through other tasks. It returns an *InvalidPlanError with
-// every problem found. Cycles and overlaps are checked only once the tasks
-// themselves are valid.
+// Validate checks the plan. It must have tasks with unique names, every
+// dependency must name a task of the plan, and the dependencies must form
+// no cycle. Any two tasks that can run at the same time must own disjoint
+// paths, where two tasks can run at the same time when neither depends on
+// the other, directly or through other tasks. Validate returns an
+// *InvalidPlanError with every problem found. It checks cycles and overlaps
+// only once the tasks themselves are valid.
 func (p Plan) Validate() error {
 	if len(p.Tasks) == 0 {
 		return &InvalidPlanError{Problems: []string{"the plan has no tasks: give at least one task with a name and a prompt"}}
