@@ -45,7 +45,8 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 	if err != nil {
 		return err
 	}
-	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: log})
+	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: log,
+		Planner: cfg.agentPlanner()})
 
 	poolCtx, stopPool := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
