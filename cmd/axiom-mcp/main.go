@@ -72,6 +72,8 @@ func serve(ctx context.Context, args []string) int {
 		return 1
 	}
 	fs, flags := newFlagSet("serve")
+	planner := fs.String("planner", "", "Claude Code program, such as claude, that writes plans for the "+
+		"decompose tool's agent mode (default: none, so decompose splits lists only)")
 	var httpOpts app.HTTPOptions
 	var tokenFile string
 	var hosts stringList
@@ -91,6 +93,7 @@ func serve(ctx context.Context, args []string) int {
 		return 2
 	}
 	defer cleanup()
+	cfg.Planner = *planner
 	if httpOpts.Addr == "" {
 		if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
 			cfg.Logger.Error("server stopped on an error: " + err.Error())

@@ -48,6 +48,10 @@ type Config struct {
 	// ExtraEnv is added to the environment of every agent.
 	ExtraEnv []string
 	Logger   *zap.Logger
+
+	// Planner is the Claude Code program that writes plans for the
+	// decompose tool's agent mode. Empty leaves only the list mode.
+	Planner string
 }
 
 // DefaultWorkspaceRoot returns the directory under which task workspaces are

@@ -52,7 +52,8 @@ func startPool(cfg Config) (*poolRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger})
+	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger,
+		Planner: cfg.agentPlanner()})
 	poolCtx, stopPool := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -28,6 +28,8 @@ type TaskSpec struct {
 	Priority int `json:"priority,omitempty" yaml:"priority"`
 	// DependsOn lists ids or names of tasks that must succeed first.
 	DependsOn []string `json:"depends_on,omitempty" yaml:"depends_on"`
+	// Owns lists paths the task owns: two tasks whose owned paths overlap never run at the same time.
+	Owns []string `json:"owns,omitempty" yaml:"owns"`
 	// Workdir names the workspace: a relative path is taken under the
 	// workspace root, an absolute path is used as given. It must not exist
 	// yet. Empty means a directory named after the task id.

@@ -33,16 +33,17 @@ type directiveSpec struct {
 // directiveSpecs lists the known directives by name. To add a directive, add
 // an entry, and a field to script or a step kind.
 var directiveSpecs = map[string]directiveSpec{
-	"write":    {shorthandKey: "file", keys: []string{"file", "files"}, apply: applyWrite, repeatable: true},
-	"bash":     {shorthandKey: "command", keys: []string{"command", "description"}, apply: applyBash, repeatable: true},
-	"edit":     {shorthandKey: "file", keys: []string{"file"}, apply: applyEdit, repeatable: true},
-	"todo":     {shorthandKey: "items", keys: []string{"items"}, apply: applyTodo, repeatable: true},
-	"research": {shorthandKey: "steps", keys: []string{"steps", "pattern"}, apply: applyResearch, repeatable: true},
-	"delay":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
-	"pace":     {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyPace},
-	"think":    {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},
-	"stall":    {shorthandKey: "times", keys: []string{"times"}, apply: applyStall},
-	"error":    {shorthandKey: "status", keys: []string{"status", "kind", "times"}, apply: applyError},
+	"write":      {shorthandKey: "file", keys: []string{"file", "files"}, apply: applyWrite, repeatable: true},
+	"bash":       {shorthandKey: "command", keys: []string{"command", "description"}, apply: applyBash, repeatable: true},
+	"edit":       {shorthandKey: "file", keys: []string{"file"}, apply: applyEdit, repeatable: true},
+	"todo":       {shorthandKey: "items", keys: []string{"items"}, apply: applyTodo, repeatable: true},
+	"research":   {shorthandKey: "steps", keys: []string{"steps", "pattern"}, apply: applyResearch, repeatable: true},
+	"structured": {shorthandKey: "file", keys: []string{"file"}, apply: applyStructured, repeatable: true},
+	"delay":      {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
+	"pace":       {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyPace},
+	"think":      {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},
+	"stall":      {shorthandKey: "times", keys: []string{"times"}, apply: applyStall},
+	"error":      {shorthandKey: "status", keys: []string{"status", "kind", "times"}, apply: applyError},
 }
 
 // directivePattern matches [[...]] with no brackets inside.

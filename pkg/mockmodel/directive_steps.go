@@ -115,6 +115,16 @@ func applyResearch(settings *script, args map[string]string) error {
 	return nil
 }
 
+// applyStructured adds the StructuredOutput step of [[structured file=NAME]].
+func applyStructured(settings *script, args map[string]string) error {
+	name := strings.TrimSpace(args["file"])
+	if name == "" {
+		return errors.New("missing file name: write [[structured file=NAME]], where NAME contains a JSON object")
+	}
+	settings.steps = append(settings.steps, step{kind: stepStructured, file: name})
+	return nil
+}
+
 // parseCount parses a whole number from 1 to maxCount.
 func parseCount(key, text string) (int, error) {
 	count, err := strconv.Atoi(text)

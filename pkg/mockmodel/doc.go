@@ -56,6 +56,12 @@
 //     ".") with Grep, or with "grep -rlI" through Bash when the request offers
 //     no Grep tool, as in Claude Code 2.1.197. Even steps Read a file that the
 //     search before them listed, or search again when it listed none.
+//   - [[structured file=NAME]] calls StructuredOutput with the JSON object
+//     in NAME as its input. The server reads NAME when it plans the step.
+//     Claude Code 2.1.197 offers that tool only with --json-schema, and puts
+//     its input into the structured_output field of the result. A missing
+//     file or one without a JSON object ends the turn with a text that
+//     explains why.
 //
 // Other directives, of which the first of each name counts:
 //   - [[delay seconds=N]] holds the headers of the reply to the prompt for N

@@ -111,6 +111,22 @@ func TestRealCLIScripts(t *testing.T) {
 	}
 }
 
+func TestRealCLIStructuredOutput(t *testing.T) {
+	claudeBin := realclaude.Binary(t)
+	server, baseURL := startRealServer(t)
+	workspace := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(workspace, "answer.json"), []byte(`{"summary":"from the file"}`), 0o600))
+	schema := `{"type":"object","properties":{"summary":{"type":"string"}},"required":["summary"],"additionalProperties":false}`
+
+	stdout := runClaude(t, claudeBin, baseURL, workspace, "answer [[structured file=answer.json]]",
+		[]string{"--json-schema", schema}, nil)
+	result := lastResultLine(t, stdout)
+
+	assert.Equal(t, false, result["is_error"], "stdout:\n%s", stdout)
+	assert.Equal(t, map[string]any{"summary": "from the file"}, result["structured_output"])
+	assert.Equal(t, int64(1), server.Stats().Main)
+}
+
 // startRealServer starts a Server on loopback for a CLI run and closes it
 // when the test ends.
 func startRealServer(t *testing.T) (*Server, string) {

@@ -62,12 +62,14 @@ const (
 	stepSearch stepKind = "search"
 	// stepBrowse reads a file that the preceding search listed.
 	stepBrowse stepKind = "browse"
+	// stepStructured calls StructuredOutput with the JSON object in file.
+	stepStructured stepKind = "structured"
 )
 
 // step is one scripted tool call.
 type step struct {
 	kind stepKind
-	// file is the file name of write, read and edit steps.
+	// file is the file name of write, read, edit and structured steps.
 	file string
 	// command and description are the Bash input of a bash step.
 	command     string
@@ -90,6 +92,10 @@ const (
 	toolGrep       = "Grep"
 	toolTodoWrite  = "TodoWrite"
 	toolTaskCreate = "TaskCreate"
+	// toolStructuredOutput is offered only when the CLI runs with
+	// --json-schema, and its input schema is that schema. The CLI puts the
+	// tool's input into the structured_output field of its result.
+	toolStructuredOutput = "StructuredOutput"
 )
 
 // summary returns what the step does as a verb phrase, such as
@@ -110,6 +116,8 @@ func (s step) summary() string {
 		return fmt.Sprintf("create task %d of %d", s.ordinal, s.count)
 	case stepSearch, stepBrowse:
 		return fmt.Sprintf("search the files for %q", s.pattern)
+	case stepStructured:
+		return "return the structured output in " + s.file
 	}
 	return string(s.kind)
 }

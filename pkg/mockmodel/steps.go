@@ -3,6 +3,7 @@ package mockmodel
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -65,6 +66,8 @@ func toolFor(req *messagesRequest, s step) string {
 		return toolEdit
 	case stepTodo:
 		return toolTodoWrite
+	case stepStructured:
+		return toolStructuredOutput
 	case stepTask:
 		return toolTaskCreate
 	case stepSearch:
@@ -125,6 +128,8 @@ func stepInput(req *messagesRequest, current turn, s step) (input map[string]any
 		}, ""
 	case stepSearch:
 		return searchInput(req, dir, s.pattern), ""
+	case stepStructured:
+		return structuredInput(dir, s.file)
 	}
 	return nil, fmt.Sprintf("Cannot run a step of kind %q.", s.kind)
 }
@@ -195,4 +200,23 @@ func resolvePath(dir, name string) string {
 		return name
 	}
 	return filepath.Join(dir, name)
+}
+
+// structuredInput returns the JSON object in the file name as the input of a
+// StructuredOutput call. The server reads the file when it plans the step, so
+// a test can write a plan that contains brackets, which a directive cannot.
+func structuredInput(dir, name string) (map[string]any, string) {
+	path := resolvePath(dir, name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Sprintf("Cannot return the structured output: %v.", err)
+	}
+	var input map[string]any
+	if err := json.Unmarshal(data, &input); err != nil {
+		return nil, fmt.Sprintf("Cannot return the structured output: %s is not a JSON object: %v.", path, err)
+	}
+	if input == nil {
+		return nil, fmt.Sprintf("Cannot return the structured output: %s contains null, not a JSON object.", path)
+	}
+	return input, ""
 }

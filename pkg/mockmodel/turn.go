@@ -145,6 +145,8 @@ func describeCall(call contentBlock, dir string) string {
 		return fmt.Sprintf("wrote %d todos", len(input.Todos))
 	case toolTaskCreate:
 		return fmt.Sprintf("created task %q", input.Subject)
+	case toolStructuredOutput:
+		return "returned the structured output"
 	}
 	return "called " + call.Name
 }

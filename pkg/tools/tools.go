@@ -1,5 +1,5 @@
-// Package tools exposes an executor pool as MCP tools: spawn, status, kill
-// and intervene. Each tool is a thin adapter: it checks its input, calls the
+// Package tools exposes an executor pool as MCP tools: spawn, status, kill,
+// intervene and decompose. Each tool is a thin adapter: it checks its input, calls the
 // pool and returns structured output. Mistakes a model can fix come back as
 // tool results with isError set and a message that names the bad value and
 // the fix; Go errors are kept for faults of the server itself.
@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/zap"
 
+	"github.com/axiom-mcp/axiom-mcp/pkg/decompose"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 )
 
@@ -24,13 +25,17 @@ type Options struct {
 	DebugTools bool
 	// Logger receives the server's logs. Nil means no logs.
 	Logger *zap.Logger
+	// Planner writes plans for the decompose tool's agent mode. Nil leaves
+	// only the list mode.
+	Planner *decompose.Planner
 }
 
 // Server is an MCP server whose tools drive one pool.
 type Server struct {
-	mcp  *server.MCPServer
-	pool *executor.Pool
-	log  *zap.Logger
+	mcp     *server.MCPServer
+	pool    *executor.Pool
+	log     *zap.Logger
+	planner *decompose.Planner
 
 	mu       sync.Mutex
 	sessions map[string]bool
@@ -44,7 +49,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Name == "" {
 		opts.Name = "axiom-mcp"
 	}
-	s := &Server{pool: pool, log: opts.Logger, sessions: make(map[string]bool)}
+	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, sessions: make(map[string]bool)}
 	hooks := &server.Hooks{}
 	hooks.AddOnRegisterSession(func(_ context.Context, session server.ClientSession) {
 		s.mu.Lock()
@@ -70,6 +75,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(killTool(), handle(s.kill))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
+	s.mcp.AddTool(decomposeTool(), handle(s.decompose))
 	if opts.DebugTools {
 		s.mcp.AddTool(panicTool(), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			panic("debug_panic was called")
@@ -84,7 +90,8 @@ func (s *Server) MCP() *server.MCPServer { return s.mcp }
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Poll status to follow ` +
 	`scores, screens and states; idle or unproductive instances are killed and their tasks retried. ` +
-	`Use intervene to answer an agent's question and kill to stop one.`
+	`Use intervene to answer an agent's question and kill to stop one. decompose turns a goal into ` +
+	`a validated task graph to review or submit.`
 
 func panicTool() mcp.Tool {
 	return mcp.NewTool("debug_panic",
