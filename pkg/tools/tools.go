@@ -1,5 +1,5 @@
-// Package tools exposes an executor pool as MCP tools: spawn, status, kill
-// and intervene. Each tool is a thin adapter: it checks its input, calls the
+// Package tools exposes an executor pool as MCP tools: spawn, status, kill,
+// cancel and intervene. Each tool is a thin adapter: it checks its input, calls the
 // pool and returns structured output. Mistakes a model can fix come back as
 // tool results with isError set and a message that names the bad value and
 // the fix; Go errors are kept for faults of the server itself.
@@ -69,6 +69,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(killTool(), handle(s.kill))
+	s.mcp.AddTool(cancelTool(), handle(s.cancel))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
 	if opts.DebugTools {
 		s.mcp.AddTool(panicTool(), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -84,7 +85,8 @@ func (s *Server) MCP() *server.MCPServer { return s.mcp }
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Poll status to follow ` +
 	`scores, screens and states; idle or unproductive instances are killed and their tasks retried. ` +
-	`Use intervene to answer an agent's question and kill to stop one.`
+	`Use intervene to answer an agent's question, kill to stop an instance and cancel to drop ` +
+	`tasks with the tasks that depend on them.`
 
 func panicTool() mcp.Tool {
 	return mcp.NewTool("debug_panic",
