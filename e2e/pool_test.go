@@ -28,7 +28,7 @@ func TestPoolOverStdio(t *testing.T) {
 		assert.NotNil(t, tool.OutputSchema, "%s has an output schema", tool.Name)
 		assert.NotNil(t, tool.Annotations, "%s has annotations", tool.Name)
 	}
-	for _, want := range []string{"spawn", "status", "kill", "intervene"} {
+	for _, want := range []string{"spawn", "status", "kill", "cancel", "intervene"} {
 		assert.True(t, names[want], "tool %s listed", want)
 	}
 

@@ -7,6 +7,9 @@
 // PROMPT is a space-separated list of directives that run in order, such as
 // "productive:3 exit:4". See the directives table for the list. An unknown
 // directive or a bad argument exits with status 2 before any directive runs.
+// Text after the first blank line is a note, such as the handoff note the
+// pool appends to a retried task's prompt: it is printed with each line
+// prefixed by "note: " before the directives run.
 package main
 
 import (
@@ -33,11 +36,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: testagent [args...] PROMPT (PROMPT is a space-separated list of directives)")
 		os.Exit(usageExitCode)
 	}
-	steps, err := plan(os.Args[len(os.Args)-1])
+	directives, note, _ := strings.Cut(os.Args[len(os.Args)-1], "\n\n")
+	steps, err := plan(directives)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(usageExitCode)
 	}
+	printNote(note)
 	for _, step := range steps {
 		if err := step(); err != nil {
 			var exit *exitError
@@ -71,4 +76,13 @@ func plan(prompt string) ([]step, error) {
 		steps = append(steps, s)
 	}
 	return steps, nil
+}
+
+// printNote prints each non-empty line of note prefixed by "note: ".
+func printNote(note string) {
+	for _, line := range strings.Split(note, "\n") {
+		if strings.TrimSpace(line) != "" {
+			fmt.Println("note: " + line)
+		}
+	}
 }

@@ -188,6 +188,14 @@ func TestAgent(t *testing.T) {
 		assert.NoFileExists(t, filepath.Join(dir, "file-1.txt"))
 	})
 
+	t.Run("note after a blank line is printed", func(t *testing.T) {
+		t.Parallel()
+		run := runAgent(t, bin, t.TempDir(), "", "exit:0\n\nHandoff: attempt 2\n\nmore words")
+
+		assert.Equal(t, 0, run.exitCode)
+		assert.Equal(t, "note: Handoff: attempt 2\nnote: more words\nexiting with 0\n", run.stdout)
+	})
+
 	t.Run("invalid argument", func(t *testing.T) {
 		t.Parallel()
 		run := runAgent(t, bin, t.TempDir(), "", "exit:abc")

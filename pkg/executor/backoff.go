@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 	"github.com/axiom-mcp/axiom-mcp/pkg/upstream"
@@ -61,8 +64,8 @@ func (i *Instance) upstreamCause() *scoring.Upstream {
 func (p *Pool) retryAfterUpstreamLocked(t *task, u *scoring.Upstream, attempt int) bool {
 	now := p.opts.Now()
 	if u.Kind == scoring.UpstreamPromptTooLong {
-		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("attempt %d: the model API rejected the prompt as too long "+
-			"(%s): shorten the prompt or split the task", attempt, u.Message))
+		p.endTaskLocked(t, queue.FatalFailure, TaskFailed, fmt.Sprintf("attempt %d: the model API rejected the "+
+			"prompt as too long (%s): shorten the prompt or split the task", attempt, u.Message))
 		return true
 	}
 	if t.upstreamRetries >= maxUpstreamRetries {
@@ -73,6 +76,9 @@ func (p *Pool) retryAfterUpstreamLocked(t *task, u *scoring.Upstream, attempt in
 	delay := upstreamDelay(u, t.upstreamRetries, now)
 	t.notBefore = now.Add(delay)
 	t.state = TaskQueued
+	if err := p.queue.Defer(t.id, t.notBefore); err != nil {
+		p.log.Error("queue rejected a deferred attempt", zap.String("task", t.id), zap.Error(err))
+	}
 	t.lastError = fmt.Sprintf("attempt %d: model API failure (%s): %s", attempt, u.Kind, u.Message)
 	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
 		Message: fmt.Sprintf("%s; runs again in %s, and the attempt is not counted (%d of %d such retries)",

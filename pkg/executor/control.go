@@ -22,6 +22,9 @@ type KillResult struct {
 	State      string `json:"state"`
 	ExitCode   *int   `json:"exit_code,omitempty"`
 	TaskState  string `json:"task_state"`
+	// Cancelled lists the tasks cancelled with the instance's task, when
+	// the kill cancels dependents.
+	Cancelled []CancelledTask `json:"cancelled,omitempty"`
 }
 
 // Kill ends a running instance with reason. Its task is queued again unless

@@ -52,6 +52,9 @@ func startPool(t *testing.T, opts Options, command ...string) *Pool {
 	if opts.KillGrace == 0 {
 		opts.KillGrace = 2 * time.Second
 	}
+	if opts.RetryBackoff.Base == 0 {
+		opts.RetryBackoff.Base = 200 * time.Millisecond
+	}
 	opts.Logger = zaptest.NewLogger(t)
 	pool, err := New(opts)
 	require.NoError(t, err)

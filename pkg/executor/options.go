@@ -9,6 +9,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	// MaxAttempts is how many instances a task may use before it fails.
 	// Zero means 3.
 	MaxAttempts int
+	// RetryBackoff is the wait before the next attempt of a task whose
+	// attempt failed or was killed. Zero fields mean 5 s doubling to
+	// 2 minutes, with random jitter.
+	RetryBackoff queue.Backoff
 	// KillGrace is the time between SIGTERM and SIGKILL. Zero means 5 s.
 	KillGrace time.Duration
 	// DrainWindow is how long output is read after the agent exits before

@@ -19,6 +19,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -41,6 +42,7 @@ type Pool struct {
 	mu        sync.Mutex
 	closed    bool
 	seq       int
+	queue     *queue.Queue
 	tasks     map[string]*task
 	order     []*task // submission order
 	names     map[string]string
@@ -65,6 +67,10 @@ func New(opts Options) (*Pool, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	q, err := queue.New(queue.Options{MaxAttempts: opts.MaxAttempts, Backoff: opts.RetryBackoff})
+	if err != nil {
+		return nil, fmt.Errorf("retry backoff: %w", err)
+	}
 	if err := os.MkdirAll(opts.WorkspaceRoot, 0o755); err != nil {
 		return nil, fmt.Errorf("create workspace root %s: %w", opts.WorkspaceRoot, err)
 	}
@@ -72,6 +78,7 @@ func New(opts Options) (*Pool, error) {
 		opts:      opts,
 		log:       opts.Logger,
 		bus:       newBus(),
+		queue:     q,
 		tasks:     make(map[string]*task),
 		names:     make(map[string]string),
 		instances: make(map[string]*Instance),
@@ -207,7 +214,19 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 			return nil, err
 		}
 	}
+	// The queue checked this batch in prepareLocked under the same lock,
+	// so Add fails only on a fault of the pool itself.
+	blocked, err := p.queue.Add(queueSpecs(tasks))
+	if err != nil {
+		for _, t := range tasks {
+			_ = os.Remove(t.workspace)
+		}
+		return nil, err
+	}
 	for _, t := range tasks {
+		if info, ok := p.queue.Task(t.id); ok {
+			t.deps = info.DependsOn
+		}
 		p.tasks[t.id] = t
 		p.order = append(p.order, t)
 		if t.spec.Name != "" {
@@ -215,6 +234,7 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 		}
 		p.publish(Event{Kind: EventTaskQueued, TaskID: t.id, Message: "task queued"})
 	}
+	p.applyChangesLocked(blocked)
 	p.scheduleLocked()
 
 	infos := make([]TaskInfo, len(tasks))
@@ -224,10 +244,9 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 	return infos, nil
 }
 
-// prepareLocked assigns ids, resolves dependencies among existing tasks and
-// the new ones, and checks names and workspaces for clashes.
+// prepareLocked assigns ids and checks workspaces for clashes, then has
+// the queue check names, dependencies and owned paths.
 func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
-	batchNames := make(map[string]string)
 	workspaces := make(map[string]int)
 	tasks := make([]*task, len(specs))
 	now := p.opts.Now()
@@ -235,15 +254,6 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 		t := &task{id: newID("t"), spec: spec, createdAt: now, state: TaskQueued, maxAttempts: spec.MaxAttempts}
 		if t.maxAttempts == 0 {
 			t.maxAttempts = p.opts.MaxAttempts
-		}
-		if spec.Name != "" {
-			if _, dup := p.names[spec.Name]; dup {
-				return nil, fmt.Errorf("task %d: name %q is already used by another task: choose another name", i+1, spec.Name)
-			}
-			if _, dup := batchNames[spec.Name]; dup {
-				return nil, fmt.Errorf("task %d: name %q appears twice in this request: names must be unique", i+1, spec.Name)
-			}
-			batchNames[spec.Name] = t.id
 		}
 		t.workspace = p.workspacePath(t)
 		launch, err := p.resolveLaunch(spec, taskLabel(i, spec))
@@ -258,98 +268,10 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 		workspaces[t.workspace] = i
 		tasks[i] = t
 	}
-	for i, t := range tasks {
-		deps, err := p.resolveDeps(i, t.spec.DependsOn, tasks, batchNames)
-		if err != nil {
-			return nil, err
-		}
-		t.deps = deps
-	}
-	if err := checkCycles(tasks); err != nil {
+	if err := p.queue.Check(queueSpecs(tasks)); err != nil {
 		return nil, err
 	}
 	return tasks, nil
-}
-
-func (p *Pool) resolveDeps(index int, refs []string, batch []*task, batchNames map[string]string) ([]string, error) {
-	deps := make([]string, 0, len(refs))
-	for _, ref := range refs {
-		id, ok := p.names[ref]
-		if !ok {
-			id, ok = batchNames[ref]
-		}
-		if !ok {
-			if _, exists := p.tasks[ref]; exists {
-				id, ok = ref, true
-			}
-		}
-		if !ok {
-			for _, t := range batch {
-				if t.id == ref {
-					id, ok = ref, true
-				}
-			}
-		}
-		if !ok {
-			return nil, fmt.Errorf("%s: depends_on %q names no known task: use the id or name of a "+
-				"task spawned earlier or in the same request", taskLabel(index, batch[index].spec), ref)
-		}
-		if id == batch[index].id {
-			return nil, fmt.Errorf("%s: depends_on %q names the task itself: remove it", taskLabel(index, batch[index].spec), ref)
-		}
-		deps = append(deps, id)
-	}
-	return deps, nil
-}
-
-// checkCycles rejects dependency cycles among new tasks. Existing tasks
-// cannot depend on new ones, so a cycle must lie within the request.
-func checkCycles(tasks []*task) error {
-	byID := make(map[string]*task, len(tasks))
-	for _, t := range tasks {
-		byID[t.id] = t
-	}
-	const (
-		unvisited = iota
-		visiting
-		visited
-	)
-	mark := make(map[string]int, len(tasks))
-	var visit func(t *task) error
-	visit = func(t *task) error {
-		mark[t.id] = visiting
-		for _, dep := range t.deps {
-			next, inBatch := byID[dep]
-			if !inBatch {
-				continue
-			}
-			switch mark[dep] {
-			case visiting:
-				return fmt.Errorf("depends_on forms a cycle through task %q: remove one of the dependencies", label(next))
-			case unvisited:
-				if err := visit(next); err != nil {
-					return err
-				}
-			}
-		}
-		mark[t.id] = visited
-		return nil
-	}
-	for _, t := range tasks {
-		if mark[t.id] == unvisited {
-			if err := visit(t); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func label(t *task) string {
-	if t.spec.Name != "" {
-		return t.spec.Name
-	}
-	return t.id
 }
 
 func (p *Pool) workspacePath(t *task) string {
@@ -401,7 +323,7 @@ func (p *Pool) agentEnv(t *task, instanceID string) []string {
 // expandArgv returns the agent command for one instance of a task.
 func (p *Pool) expandArgv(t *task, sessionID string) []string {
 	return t.launch.tpl.Expand(agent.Vars{
-		Prompt: t.spec.Prompt, Workspace: t.workspace, TaskID: t.id,
+		Prompt: t.attemptPrompt(), Workspace: t.workspace, TaskID: t.id,
 		SessionID: sessionID, PermissionMode: t.launch.permissionMode,
 	})
 }

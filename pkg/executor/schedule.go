@@ -2,76 +2,39 @@ package executor
 
 import (
 	"fmt"
-	"sort"
+	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
-// scheduleLocked blocks tasks whose dependencies failed, then starts ready
-// tasks, highest priority first and oldest first among equals, while slots
-// are free. The caller holds p.mu.
+// scheduleLocked starts the tasks the queue hands out, highest priority
+// first and oldest first among equals, while slots are free. The caller
+// holds p.mu.
 func (p *Pool) scheduleLocked() {
 	if p.closed {
 		return
 	}
-	p.blockLocked()
 	now := p.opts.Now()
 	if p.startsPausedLocked(now) {
 		return
 	}
-	var ready []*task
-	for _, t := range p.order {
-		if t.state == TaskQueued && !now.Before(t.notBefore) && p.depsMetLocked(t) {
-			ready = append(ready, t)
-		}
-	}
-	sort.SliceStable(ready, func(a, b int) bool { return ready[a].spec.Priority > ready[b].spec.Priority })
-	for _, t := range ready {
-		if len(p.running) >= p.opts.MaxInstances {
+	for len(p.running) < p.opts.MaxInstances {
+		next, ok := p.queue.Next(now)
+		if !ok {
 			return
 		}
-		p.startLocked(t)
+		p.startLocked(p.tasks[next.ID], next.Attempt)
 	}
 }
 
-func (p *Pool) depsMetLocked(t *task) bool {
-	for _, dep := range t.deps {
-		if p.tasks[dep].state != TaskSucceeded {
-			return false
-		}
-	}
-	return true
-}
-
-// blockLocked marks queued tasks blocked when a dependency can no longer
-// succeed, repeating until nothing changes so that blocking spreads down
-// chains.
-func (p *Pool) blockLocked() {
-	for changed := true; changed; {
-		changed = false
-		for _, t := range p.order {
-			if t.state != TaskQueued {
-				continue
-			}
-			for _, dep := range t.deps {
-				d := p.tasks[dep]
-				if d.state == TaskFailed || d.state == TaskCancelled || d.state == TaskBlocked {
-					p.finishTaskLocked(t, TaskBlocked, fmt.Sprintf("dependency %s is %s", label(d), d.state))
-					changed = true
-					break
-				}
-			}
-		}
-	}
-}
-
-// startLocked starts one instance for t. A start failure counts as a failed
-// attempt.
-func (p *Pool) startLocked(t *task) {
-	t.attempts++
+// startLocked starts one instance for t as the given attempt. A start
+// failure counts as a failed attempt.
+func (p *Pool) startLocked(t *task, attempt int) {
+	t.attempts = attempt
 	id := newID("i")
 	sessionID := claudecode.NewSessionID()
 	env := p.agentEnv(t, id)
@@ -87,7 +50,7 @@ func (p *Pool) startLocked(t *task) {
 			Stdin: t.launch.tpl.Stdin, Cols: p.opts.Cols, Rows: p.opts.Rows,
 		},
 		Launch:          t.launch,
-		Prompt:          t.spec.Prompt,
+		Prompt:          t.attemptPrompt(),
 		SessionID:       sessionID,
 		ConfigDir:       claudecode.ConfigDir(env),
 		KillGrace:       p.opts.KillGrace,
@@ -126,6 +89,10 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	for _, note := range inst.takeNotes() {
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id, Message: note})
 	}
+	if t.state == TaskCancelled {
+		p.endCancelledLocked(t, inst, info)
+		return
+	}
 
 	var cause *scoring.Upstream
 	if info.Completed == "" && requeue && !p.closed {
@@ -137,7 +104,7 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("finished its task (%s); exited with code %d", info.Completed, *info.ExitCode)})
 		p.authFailures = 0
-		p.finishTaskLocked(t, TaskSucceeded, "")
+		p.endTaskLocked(t, queue.Success, TaskSucceeded, "")
 	case cause != nil && p.retryAfterUpstreamLocked(t, cause, info.Attempt):
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("ended on a model API failure (%s); exit code %d", cause.Kind, *info.ExitCode)})
@@ -146,25 +113,25 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})
 		reason := fmt.Sprintf("attempt %d killed: %s", info.Attempt, info.KillReason)
 		if !requeue || p.closed {
-			p.finishTaskLocked(t, TaskCancelled, reason)
+			p.endTaskLocked(t, queue.Stopped, TaskCancelled, reason)
 		} else {
-			p.retryOrFailLocked(t, reason)
+			p.retryAttemptLocked(t, info, reason)
 		}
 	case info.AgentError != "":
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("%s; exited with code %d", info.AgentError, *info.ExitCode)})
-		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d: %s", info.Attempt, info.AgentError))
+		p.retryAttemptLocked(t, info, fmt.Sprintf("attempt %d: %s", info.Attempt, info.AgentError))
 	case *info.ExitCode == 0 && p.exitMeansDone(t):
 		p.publish(Event{Kind: EventInstanceExited, TaskID: t.id, InstanceID: inst.id, Message: "exited with code 0"})
-		p.finishTaskLocked(t, TaskSucceeded, "")
+		p.endTaskLocked(t, queue.Success, TaskSucceeded, "")
 	case *info.ExitCode == 0:
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: "exited with code 0 before its turn finished"})
-		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d exited before its turn finished", info.Attempt))
+		p.retryAttemptLocked(t, info, fmt.Sprintf("attempt %d exited before its turn finished", info.Attempt))
 	default:
 		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: fmt.Sprintf("exited with code %d", *info.ExitCode)})
-		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d exited with code %d", info.Attempt, *info.ExitCode))
+		p.retryAttemptLocked(t, info, fmt.Sprintf("attempt %d exited with code %d", info.Attempt, *info.ExitCode))
 	}
 	p.scheduleLocked()
 }
@@ -173,20 +140,52 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 // profiles done at exit, false for those done when their turn finishes.
 func (p *Pool) exitMeansDone(t *task) bool { return t.launch.prof.Done != "turn" }
 
-// retryOrFailLocked queues t again, or fails it when its attempts are spent.
+// retryAttemptLocked records how the attempt that info describes ended,
+// for the handoff note of the next attempt, then retries or fails t.
+func (p *Pool) retryAttemptLocked(t *task, info InstanceInfo, reason string) {
+	t.handoff = newHandoff(info)
+	p.retryOrFailLocked(t, reason)
+}
+
+// retryOrFailLocked queues t again after the queue's backoff, or fails it
+// when its attempts are spent.
 func (p *Pool) retryOrFailLocked(t *task, reason string) {
 	t.lastError = reason
 	if p.closed {
-		p.finishTaskLocked(t, TaskCancelled, reason+"; the server shut down")
+		p.endTaskLocked(t, queue.Stopped, TaskCancelled, reason+"; the server shut down")
 		return
 	}
-	if t.attempts >= t.maxAttempts {
+	res, err := p.queue.Finish(t.id, queue.Failure, p.opts.Now())
+	if err != nil {
+		p.log.Error("queue rejected a failed attempt", zap.String("task", t.id), zap.Error(err))
+	}
+	if err != nil || res.State != queue.Delayed {
 		p.finishTaskLocked(t, TaskFailed, fmt.Sprintf("%s; gave up after %s", reason, attempts(t.attempts)))
+		p.applyChangesLocked(res.Blocked)
 		return
 	}
 	t.state = TaskQueued
+	t.notBefore = res.NotBefore
+	wait := res.NotBefore.Sub(p.opts.Now()).Round(100 * time.Millisecond)
 	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
-		Message: fmt.Sprintf("%s; queued again (%d of %d attempts used)", reason, t.attempts, t.maxAttempts)})
+		Message: fmt.Sprintf("%s; queued again (%d of %d attempts used), next attempt in %s",
+			reason, t.attempts, t.maxAttempts, wait)})
+}
+
+// endCancelledLocked handles the end of an instance whose task Cancel has
+// already settled: the queue frees the task's owned paths and the slot is
+// filled.
+func (p *Pool) endCancelledLocked(t *task, inst *Instance, info InstanceInfo) {
+	msg := "ended after its task was cancelled"
+	if info.KillReason != "" {
+		msg = "killed: " + info.KillReason
+	}
+	p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+		Message: msg, Score: info.Score, Parts: info.ScoreParts})
+	if _, err := p.queue.Finish(t.id, queue.Stopped, p.opts.Now()); err != nil {
+		p.log.Error("queue rejected the end of a cancelled task", zap.String("task", t.id), zap.Error(err))
+	}
+	p.scheduleLocked()
 }
 
 func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {

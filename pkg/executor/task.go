@@ -102,7 +102,8 @@ type task struct {
 	workspace   string
 	launch      launch
 	maxAttempts int
-	// notBefore holds the task back after a failure of the model API.
+	// notBefore holds the task back after a failed attempt or a failure
+	// of the model API.
 	notBefore time.Time
 	// upstreamRetries counts the attempts that failed on the model API and
 	// were not counted.
@@ -114,6 +115,9 @@ type task struct {
 	lastError       string
 	createdAt       time.Time
 	finishedAt      time.Time
+	// handoff describes the last attempt that failed or was killed, for
+	// the note appended to the prompt of the next one.
+	handoff *handoff
 }
 
 // TaskInfo is a snapshot of one task for status output.
@@ -123,6 +127,7 @@ type TaskInfo struct {
 	State           string     `json:"state"`
 	Priority        int        `json:"priority"`
 	DependsOn       []string   `json:"depends_on"`
+	Owns            []string   `json:"owns,omitempty"`
 	Attempts        int        `json:"attempts"`
 	MaxAttempts     int        `json:"max_attempts"`
 	Instances       []string   `json:"instances"`
@@ -134,6 +139,9 @@ type TaskInfo struct {
 	Prompt          string     `json:"prompt"`
 	CreatedAt       time.Time  `json:"created_at"`
 	FinishedAt      *time.Time `json:"finished_at,omitempty"`
+	// Handoff is the note appended to the prompt of the running or next
+	// attempt after an attempt failed or was killed.
+	Handoff string `json:"handoff,omitempty"`
 }
 
 // promptPreview bounds the prompt shown in status output.
@@ -153,6 +161,7 @@ func (t *task) info() TaskInfo {
 		DependsOn: append([]string{}, t.deps...), Attempts: t.attempts, MaxAttempts: t.maxAttempts,
 		Instances: append([]string{}, t.instances...), Workspace: t.workspace, Profile: t.launch.prof.Name,
 		LastError: t.lastError, Prompt: prompt, CreatedAt: t.createdAt,
+		Owns: append([]string(nil), t.spec.Owns...), Handoff: t.handoffNote(),
 	}
 	if t.state == TaskQueued && !t.notBefore.IsZero() {
 		notBefore := t.notBefore

@@ -13,16 +13,18 @@ import (
 
 // KillInput is the input of the kill tool.
 type KillInput struct {
-	InstanceID string `json:"instance_id" jsonschema:"The instance to end, as listed by status."`
-	Reason     string `json:"reason,omitempty" jsonschema:"Why it is killed; kept in status and logs."`
-	Requeue    *bool  `json:"requeue,omitempty" jsonschema:"Queue the task again for a fresh instance (default true); false cancels the task."`
+	InstanceID       string `json:"instance_id" jsonschema:"The instance to end, as listed by status."`
+	Reason           string `json:"reason,omitempty" jsonschema:"Why it is killed; kept in status and logs."`
+	Requeue          *bool  `json:"requeue,omitempty" jsonschema:"Queue the task again for a fresh instance (default true); false cancels the task."`
+	CancelDependents bool   `json:"cancel_dependents,omitempty" jsonschema:"Cancel the task and every task that depends on it, instead of blocking them (default false). Implies requeue false."`
 }
 
 func killTool() mcp.Tool {
 	return mcp.NewTool("kill",
 		mcp.WithDescription("End a running instance: SIGTERM to its whole process group, a grace period, then "+
 			"SIGKILL. The reason is recorded. Its task goes back to the queue for a fresh instance unless "+
-			"requeue is false, which cancels the task. The workspace is kept."),
+			"requeue is false, which cancels the task and blocks the tasks that depend on it. "+
+			"cancel_dependents true cancels those tasks too and lists them. The workspace is kept."),
 		mcp.WithInputSchema[KillInput](),
 		mcp.WithOutputSchema[executor.KillResult](),
 		mcp.WithTitleAnnotation("Kill an instance"),
@@ -37,11 +39,13 @@ func (s *Server) kill(_ context.Context, in KillInput) (executor.KillResult, err
 	if strings.TrimSpace(in.InstanceID) == "" {
 		return executor.KillResult{}, errorf("instance_id is empty: give an instance id from status")
 	}
-	reason := strings.TrimSpace(in.Reason)
-	if reason == "" {
-		reason = "killed by the client"
-	} else {
-		reason = "killed by the client: " + reason
+	reason := clientReason("killed by the client", in.Reason)
+	if in.CancelDependents {
+		if in.Requeue != nil && *in.Requeue {
+			return executor.KillResult{}, errorf("requeue true contradicts cancel_dependents true, which " +
+				"cancels the task: leave requeue out or set it to false")
+		}
+		return s.pool.KillAndCancel(in.InstanceID, reason)
 	}
 	requeue := in.Requeue == nil || *in.Requeue
 	return s.pool.Kill(in.InstanceID, reason, requeue)

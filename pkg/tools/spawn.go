@@ -16,7 +16,7 @@ type SpawnTask struct {
 	Name           string   `json:"name,omitempty" jsonschema:"Optional unique label; other tasks may name it in depends_on."`
 	Priority       int      `json:"priority,omitempty" jsonschema:"Order among ready tasks: higher runs first. Default 0; must not be negative."`
 	DependsOn      []string `json:"depends_on,omitempty" jsonschema:"Ids or names of tasks that must succeed before this one starts."`
-	Owns           []string `json:"owns,omitempty" jsonschema:"Paths the task writes. A directory owns everything below it. Two tasks whose owned paths overlap never run at the same time."`
+	Owns           []string `json:"owns,omitempty" jsonschema:"Paths the task owns, relative to its workspace (the same place in every workspace) or absolute; a directory owns everything below it. Tasks whose owned paths overlap never run at the same time."`
 	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. It must not exist yet. Default: a fresh directory named after the task id."`
 	MaxAttempts    int      `json:"max_attempts,omitempty" jsonschema:"How many instances may try this task before it fails. Default: the server's setting (3)."`
 	Profile        string   `json:"profile,omitempty" jsonschema:"Agent profile that runs the task: claude (interactive Claude Code), claude-print, codex, gemini, aider, command, or one from the server's profiles file. Default: the server's setting."`
@@ -50,7 +50,7 @@ func spawnTool() mcp.Tool {
 		mcp.WithDescription("Queue one or more coding tasks and start agent instances for them in parallel. "+
 			"Returns task ids at once (and instance ids for tasks that started); it never waits for an agent "+
 			"to finish. Each task gets its own fresh workspace directory. Give a single task with prompt "+
-			"(plus optional name, priority, depends_on, workdir, profile, permission_mode), or several in tasks. "+
+			"(plus optional name, priority, depends_on, owns, workdir, profile, permission_mode), or several in tasks. "+
 			"Then poll status: an instance in state waiting_input shows its question; answer it with intervene."),
 		mcp.WithInputSchema[SpawnInput](),
 		mcp.WithOutputSchema[SpawnOutput](),

@@ -1,6 +1,6 @@
 // Package tools exposes an executor pool as MCP tools: spawn, status, kill,
-// intervene and decompose. Each tool is a thin adapter: it checks its input, calls the
-// pool and returns structured output. Mistakes a model can fix come back as
+// cancel, intervene and decompose. Each tool is a thin adapter: it checks its
+// input, calls the pool and returns structured output. Mistakes a model can fix come back as
 // tool results with isError set and a message that names the bad value and
 // the fix; Go errors are kept for faults of the server itself.
 package tools
@@ -74,6 +74,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(killTool(), handle(s.kill))
+	s.mcp.AddTool(cancelTool(), handle(s.cancel))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
 	s.mcp.AddTool(decomposeTool(), handle(s.decompose))
 	if opts.DebugTools {
@@ -90,8 +91,9 @@ func (s *Server) MCP() *server.MCPServer { return s.mcp }
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Poll status to follow ` +
 	`scores, screens and states; idle or unproductive instances are killed and their tasks retried. ` +
-	`Use intervene to answer an agent's question and kill to stop one. decompose turns a goal into ` +
-	`a validated task graph to review or submit.`
+	`Use intervene to answer an agent's question, kill to stop an instance and cancel to drop ` +
+	`tasks with the tasks that depend on them. decompose turns a goal into a validated task graph ` +
+	`to review or submit.`
 
 func panicTool() mcp.Tool {
 	return mcp.NewTool("debug_panic",
