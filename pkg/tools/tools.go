@@ -82,6 +82,10 @@ func New(pool *executor.Pool, opts Options) *Server {
 		server.WithRecovery(),
 		server.WithHooks(hooks),
 		server.WithInstructions(instructions),
+		// spawn and wait may run as MCP tasks (revision 2025-11-25) when
+		// the client asks for one.
+		server.WithTaskCapabilities(true, true, true),
+		server.WithMaxConcurrentTasks(maxConcurrentTasks),
 	)
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
@@ -99,6 +103,10 @@ func New(pool *executor.Pool, opts Options) *Server {
 
 // MCP returns the underlying mcp-go server, for serving on a transport.
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
+
+// maxConcurrentTasks bounds the MCP tasks that run at once, each a
+// goroutine that may wait up to WaitMax.
+const maxConcurrentTasks = 100
 
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Call wait to block until ` +

@@ -49,6 +49,7 @@ func waitTool(maxWait time.Duration) mcp.Tool {
 		mcp.WithDestructiveHintAnnotation(false),
 		mcp.WithIdempotentHintAnnotation(true),
 		mcp.WithOpenWorldHintAnnotation(false),
+		mcp.WithTaskSupport(mcp.TaskSupportOptional),
 	)
 }
 
