@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,29 @@ func setRawHeaders(req *http.Request, sessionID string) {
 	if sessionID != "" {
 		req.Header.Set("Mcp-Session-Id", sessionID)
 	}
+}
+
+// TestWaitMaxFlag starts the server with --wait-max 2s: a wait call that
+// asks for longer is a tool error that names the maximum, and a zero
+// maximum is a usage error.
+func TestWaitMaxFlag(t *testing.T) {
+	c := startRawClient(t, "--wait-max", "2s")
+	result := c.call(t, "tools/call", map[string]any{"name": "wait", "arguments": map[string]any{"timeout_seconds": 5}})
+	var res struct {
+		IsError bool `json:"isError"`
+		Content []struct {
+			Text string `json:"text"`
+		} `json:"content"`
+	}
+	require.NoError(t, json.Unmarshal(result, &res))
+	assert.True(t, res.IsError)
+	require.NotEmpty(t, res.Content)
+	assert.Contains(t, res.Content[0].Text, "over the server's maximum of 2 s")
+
+	cmd := exec.Command(serverBin, "--wait-max", "0s", "--workspace-root", t.TempDir())
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr)
+	assert.Equal(t, 2, exitErr.ExitCode())
+	assert.Contains(t, string(out), "--wait-max 0s is not positive")
 }
