@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
+	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
 )
 
 func main() {
@@ -74,6 +75,7 @@ func serve(ctx context.Context, args []string) int {
 	fs, flags := newFlagSet("serve")
 	planner := fs.String("planner", "", "Claude Code program, such as claude, that writes plans for the "+
 		"decompose tool's agent mode (default: none, so decompose splits lists only)")
+	waitMax := fs.Duration("wait-max", tools.DefaultWaitMax, "longest wait a wait tool call may ask for with timeout_seconds")
 	var httpOpts app.HTTPOptions
 	var tokenFile string
 	var hosts stringList
@@ -94,6 +96,11 @@ func serve(ctx context.Context, args []string) int {
 	}
 	defer cleanup()
 	cfg.Planner = *planner
+	if *waitMax <= 0 {
+		fmt.Fprintf(os.Stderr, "axiom-mcp serve: --wait-max %s is not positive: give a duration such as 600s\n", *waitMax)
+		return 2
+	}
+	cfg.WaitMax = *waitMax
 	if httpOpts.Addr == "" {
 		if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
 			cfg.Logger.Error("server stopped on an error: " + err.Error())

@@ -52,6 +52,9 @@ type Config struct {
 	// Planner is the Claude Code program that writes plans for the
 	// decompose tool's agent mode. Empty leaves only the list mode.
 	Planner string
+	// WaitMax is the longest wait a wait tool call may ask for. Zero means
+	// tools.DefaultWaitMax.
+	WaitMax time.Duration
 }
 
 // DefaultWorkspaceRoot returns the directory under which task workspaces are

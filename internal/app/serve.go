@@ -53,7 +53,7 @@ func startPool(cfg Config) (*poolRun, error) {
 		return nil, err
 	}
 	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger,
-		Planner: cfg.agentPlanner()})
+		Planner: cfg.agentPlanner(), WaitMax: cfg.WaitMax})
 	poolCtx, stopPool := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -74,7 +74,7 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 		zap.Int("max_instances", run.opts.MaxInstances), zap.String("agent", run.opts.Agent.String()))
 	stdio := server.NewStdioServer(run.srv.MCP())
 	stdio.SetErrorLogger(zap.NewStdLog(log))
-	listenErr := stdio.Listen(ctx, stdin, out)
+	listenErr := stdio.Listen(ctx, stdin, run.srv.WatchOutput(out))
 	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {
 		log.Error("stdio transport stopped", zap.Error(listenErr))
 	}

@@ -39,6 +39,7 @@ var directiveSpecs = map[string]directiveSpec{
 	"todo":       {shorthandKey: "items", keys: []string{"items"}, apply: applyTodo, repeatable: true},
 	"research":   {shorthandKey: "steps", keys: []string{"steps", "pattern"}, apply: applyResearch, repeatable: true},
 	"structured": {shorthandKey: "file", keys: []string{"file"}, apply: applyStructured, repeatable: true},
+	"call":       {shorthandKey: "tool", keys: []string{"tool", "args"}, apply: applyCall, repeatable: true},
 	"delay":      {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyDelay},
 	"pace":       {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyPace},
 	"think":      {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},

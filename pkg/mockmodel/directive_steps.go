@@ -125,6 +125,23 @@ func applyStructured(settings *script, args map[string]string) error {
 	return nil
 }
 
+// applyCall adds the step of [[call tool=NAME args=FILE]], which calls the
+// tool NAME, such as an MCP tool, with the JSON object in FILE as its input.
+// Without args the input is an empty object.
+func applyCall(settings *script, args map[string]string) error {
+	name := strings.TrimSpace(args["tool"])
+	if name == "" {
+		return errors.New("missing tool name: write [[call tool=NAME]] or [[call tool=NAME args=FILE]]")
+	}
+	file, hasArgs := args["args"]
+	file = strings.TrimSpace(file)
+	if hasArgs && file == "" {
+		return errors.New("empty args: give the name of a file that contains a JSON object, or leave args out")
+	}
+	settings.steps = append(settings.steps, step{kind: stepCall, tool: name, file: file})
+	return nil
+}
+
 // parseCount parses a whole number from 1 to maxCount.
 func parseCount(key, text string) (int, error) {
 	count, err := strconv.Atoi(text)

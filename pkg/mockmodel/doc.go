@@ -62,6 +62,12 @@
 //     its input into the structured_output field of the result. A missing
 //     file or one without a JSON object ends the turn with a text that
 //     explains why.
+//   - [[call tool=NAME args=FILE]] calls the tool NAME with the JSON object
+//     in FILE as its input, or with an empty object without args. NAME may be
+//     any tool the request offers, such as an MCP tool, which Claude Code
+//     2.1.197 names mcp__SERVER__TOOL. The server reads FILE when it plans the
+//     step. Each call comes in the reply to the previous call's result, so a
+//     prompt with several calls runs them in order.
 //
 // Other directives, of which the first of each name counts:
 //   - [[delay seconds=N]] holds the headers of the reply to the prompt for N
@@ -93,5 +99,6 @@
 // directive and the fix, which the CLI reports as an API error.
 //
 // Requests returns a log of recent requests with the x-claude-code-session-id
-// header and the decision taken for each.
+// header, the decision taken for each and the text of the tool result that
+// each request carried.
 package mockmodel

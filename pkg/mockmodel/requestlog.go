@@ -20,6 +20,32 @@ type RequestLog struct {
 	// Decision describes the response, such as "step 1 of 2: Bash: run `ls`",
 	// "final text", "stall" or "error 529 overloaded_error".
 	Decision string
+	// ToolResult is the text of the tool_result in the request's last user
+	// message, which is what the client's last tool call returned to the
+	// model, or "" when that message has none. Text beyond
+	// maxToolResultBytes is cut off.
+	ToolResult string
+}
+
+// maxToolResultBytes bounds RequestLog.ToolResult, so that the log stays
+// small even when tools return large results.
+const maxToolResultBytes = 64 << 10
+
+// toolResultText returns the text for RequestLog.ToolResult of req.
+func toolResultText(req *messagesRequest) string {
+	last := req.lastMessage("user")
+	if last == nil {
+		return ""
+	}
+	result := resultIn(last)
+	if result == nil {
+		return ""
+	}
+	text := blockText(result.Content)
+	if len(text) > maxToolResultBytes {
+		text = text[:maxToolResultBytes]
+	}
+	return text
 }
 
 // Requests returns the latest requests, oldest first, up to 4096 of them.

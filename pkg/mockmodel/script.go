@@ -64,13 +64,19 @@ const (
 	stepBrowse stepKind = "browse"
 	// stepStructured calls StructuredOutput with the JSON object in file.
 	stepStructured stepKind = "structured"
+	// stepCall calls the tool named tool with the JSON object in file, or
+	// with an empty object when file is "".
+	stepCall stepKind = "call"
 )
 
 // step is one scripted tool call.
 type step struct {
 	kind stepKind
-	// file is the file name of write, read, edit and structured steps.
+	// file is the file name of write, read, edit, structured and call
+	// steps.
 	file string
+	// tool is the tool that a call step calls.
+	tool string
 	// command and description are the Bash input of a bash step.
 	command     string
 	description string
@@ -118,6 +124,8 @@ func (s step) summary() string {
 		return fmt.Sprintf("search the files for %q", s.pattern)
 	case stepStructured:
 		return "return the structured output in " + s.file
+	case stepCall:
+		return "call " + s.tool
 	}
 	return string(s.kind)
 }

@@ -408,6 +408,7 @@ func TestScriptRequestLog(t *testing.T) {
 	}, entries[0])
 	assert.Equal(t, RequestLog{
 		SessionID: "0b6c2f0e-test", Kind: "main", Status: http.StatusOK, Decision: "final text",
+		ToolResult: "(Bash completed with no output)",
 	}, entries[1])
 }
 

@@ -70,6 +70,8 @@ func toolFor(req *messagesRequest, s step) string {
 		return toolStructuredOutput
 	case stepTask:
 		return toolTaskCreate
+	case stepCall:
+		return s.tool
 	case stepSearch:
 		if !req.hasTool(toolGrep) && req.hasTool(toolBash) {
 			return toolBash
@@ -130,6 +132,8 @@ func stepInput(req *messagesRequest, current turn, s step) (input map[string]any
 		return searchInput(req, dir, s.pattern), ""
 	case stepStructured:
 		return structuredInput(dir, s.file)
+	case stepCall:
+		return callInput(dir, s)
 	}
 	return nil, fmt.Sprintf("Cannot run a step of kind %q.", s.kind)
 }
@@ -206,17 +210,39 @@ func resolvePath(dir, name string) string {
 // StructuredOutput call. The server reads the file when it plans the step, so
 // a test can write a plan that contains brackets, which a directive cannot.
 func structuredInput(dir, name string) (map[string]any, string) {
-	path := resolvePath(dir, name)
+	input, problem := readJSONObject(resolvePath(dir, name))
+	if problem != "" {
+		return nil, "Cannot return the structured output: " + problem + "."
+	}
+	return input, ""
+}
+
+// callInput returns the input of a call step: the JSON object in its file,
+// read when the step is planned, or an empty object without a file.
+func callInput(dir string, s step) (map[string]any, string) {
+	if s.file == "" {
+		return map[string]any{}, ""
+	}
+	input, problem := readJSONObject(resolvePath(dir, s.file))
+	if problem != "" {
+		return nil, "Cannot call " + s.tool + ": " + problem + "."
+	}
+	return input, ""
+}
+
+// readJSONObject returns the JSON object in the file at path, or a phrase
+// that says why there is none.
+func readJSONObject(path string) (map[string]any, string) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Sprintf("Cannot return the structured output: %v.", err)
+		return nil, err.Error()
 	}
 	var input map[string]any
 	if err := json.Unmarshal(data, &input); err != nil {
-		return nil, fmt.Sprintf("Cannot return the structured output: %s is not a JSON object: %v.", path, err)
+		return nil, fmt.Sprintf("%s is not a JSON object: %v", path, err)
 	}
 	if input == nil {
-		return nil, fmt.Sprintf("Cannot return the structured output: %s contains null, not a JSON object.", path)
+		return nil, path + " contains null, not a JSON object"
 	}
 	return input, ""
 }

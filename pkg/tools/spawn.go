@@ -59,6 +59,7 @@ func spawnTool() mcp.Tool {
 		mcp.WithDestructiveHintAnnotation(false),
 		mcp.WithIdempotentHintAnnotation(false),
 		mcp.WithOpenWorldHintAnnotation(true),
+		mcp.WithTaskSupport(mcp.TaskSupportOptional),
 	)
 }
 

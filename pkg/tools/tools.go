@@ -1,6 +1,6 @@
-// Package tools exposes an executor pool as MCP tools: spawn, status, kill,
-// cancel, intervene and decompose. Each tool is a thin adapter: it checks its
-// input, calls the pool and returns structured output. Mistakes a model can fix come back as
+// Package tools exposes an executor pool as MCP tools: spawn, status, wait,
+// kill, cancel, intervene and decompose. Each tool is a thin adapter: it checks
+// its input, calls the pool and returns structured output. Mistakes a model can fix come back as
 // tool results with isError set and a message that names the bad value and
 // the fix; Go errors are kept for faults of the server itself.
 package tools
@@ -8,6 +8,7 @@ package tools
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -28,6 +29,9 @@ type Options struct {
 	// Planner writes plans for the decompose tool's agent mode. Nil leaves
 	// only the list mode.
 	Planner *decompose.Planner
+	// WaitMax is the longest wait a wait call may ask for. Zero means
+	// DefaultWaitMax.
+	WaitMax time.Duration
 }
 
 // Server is an MCP server whose tools drive one pool.
@@ -36,6 +40,10 @@ type Server struct {
 	pool    *executor.Pool
 	log     *zap.Logger
 	planner *decompose.Planner
+	waitMax time.Duration
+	// progress records which progress notifications the stdio transport
+	// has written.
+	progress *progressLedger
 
 	mu       sync.Mutex
 	sessions map[string]bool
@@ -49,7 +57,11 @@ func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Name == "" {
 		opts.Name = "axiom-mcp"
 	}
-	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, sessions: make(map[string]bool)}
+	if opts.WaitMax <= 0 {
+		opts.WaitMax = DefaultWaitMax
+	}
+	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, waitMax: opts.WaitMax,
+		progress: newProgressLedger(), sessions: make(map[string]bool)}
 	hooks := &server.Hooks{}
 	hooks.AddOnRegisterSession(func(_ context.Context, session server.ClientSession) {
 		s.mu.Lock()
@@ -70,9 +82,14 @@ func New(pool *executor.Pool, opts Options) *Server {
 		server.WithRecovery(),
 		server.WithHooks(hooks),
 		server.WithInstructions(instructions),
+		// spawn and wait may run as MCP tasks (revision 2025-11-25) when
+		// the client asks for one.
+		server.WithTaskCapabilities(true, true, true),
+		server.WithMaxConcurrentTasks(maxConcurrentTasks),
 	)
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
+	s.mcp.AddTool(waitTool(s.waitMax), handleRequest(s.wait))
 	s.mcp.AddTool(killTool(), handle(s.kill))
 	s.mcp.AddTool(cancelTool(), handle(s.cancel))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
@@ -88,9 +105,14 @@ func New(pool *executor.Pool, opts Options) *Server {
 // MCP returns the underlying mcp-go server, for serving on a transport.
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
+// maxConcurrentTasks bounds the MCP tasks that run at once, each a
+// goroutine that may wait up to WaitMax.
+const maxConcurrentTasks = 100
+
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
-	`and workspace. Call spawn with one or more tasks; it returns at once. Poll status to follow ` +
-	`scores, screens and states; idle or unproductive instances are killed and their tasks retried. ` +
+	`and workspace. Call spawn with one or more tasks; it returns at once. Call wait to block until ` +
+	`tasks finish, and status to follow scores, screens and states; idle or unproductive instances ` +
+	`are killed and their tasks retried. ` +
 	`Use intervene to answer an agent's question, kill to stop an instance and cancel to drop ` +
 	`tasks with the tasks that depend on them. decompose turns a goal into a validated task graph ` +
 	`to review or submit.`
