@@ -16,7 +16,7 @@ type SpawnTask struct {
 	Name           string   `json:"name,omitempty" jsonschema:"Optional unique label; other tasks may name it in depends_on."`
 	Priority       int      `json:"priority,omitempty" jsonschema:"Order among ready tasks: higher runs first. Default 0; must not be negative."`
 	DependsOn      []string `json:"depends_on,omitempty" jsonschema:"Ids or names of tasks that must succeed before this one starts."`
-	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. It must not exist yet. Default: a fresh directory named after the task id."`
+	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. A directory inside a git repository gets its own worktree and branch (axiom/NAME) under the workspace root; any other directory must not exist yet. Default: a fresh directory named after the task id."`
 	MaxAttempts    int      `json:"max_attempts,omitempty" jsonschema:"How many instances may try this task before it fails. Default: the server's setting (3)."`
 	Profile        string   `json:"profile,omitempty" jsonschema:"Agent profile that runs the task: claude (interactive Claude Code), claude-print, codex, gemini, aider, command, or one from the server's profiles file. Default: the server's setting."`
 	PermissionMode string   `json:"permission_mode,omitempty" jsonschema:"Claude Code permission mode: acceptEdits, auto, bypassPermissions, default, dontAsk or plan. Default: the server's setting (acceptEdits)."`
