@@ -27,8 +27,8 @@ unmerged commits, a plain directory with files, a repository of its own.
 Git is never asked to force a removal. Files that .gitignore matches do not
 count as work and are removed with their worktree.
 
-Exit status: 0 when the root was read, whatever was kept; 1 when the root
-cannot be read; 2 on a usage error.
+Exit status: 0 when the root was read or does not exist, whatever was kept;
+1 when the root cannot be read; 2 on a usage error.
 `
 
 // CleanupCommand runs `axiom-mcp cleanup`: args are the words after

@@ -140,7 +140,7 @@ func TestCleanupKeepsForeignWorktree(t *testing.T) {
 
 	require.NoError(t, err)
 	require.Len(t, report.Kept, 1)
-	assert.Contains(t, report.Kept[0].Reason, "not created by axiom-mcp")
+	assert.Contains(t, report.Kept[0].Reason, "has no recorded base commit")
 	assert.DirExists(t, path)
 }
 
@@ -178,4 +178,46 @@ func TestCleanupMissingRoot(t *testing.T) {
 	_, err := Cleanup(context.Background(), filepath.Join(t.TempDir(), "absent"), CleanupOptions{})
 
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestCleanupKeepsWorktreeSwitchedBranch(t *testing.T) {
+	repo := newRepo(t)
+	root := t.TempDir()
+	wt := createIn(t, repo, root, "switched")
+	git(t, wt.Path, "checkout", "--quiet", "-b", "elsewhere")
+
+	report, err := Cleanup(context.Background(), root, CleanupOptions{Logger: zaptest.NewLogger(t)})
+
+	require.NoError(t, err)
+	require.Len(t, report.Kept, 1)
+	assert.Contains(t, report.Kept[0].Reason, "branch elsewhere of worktree")
+	assert.DirExists(t, wt.Path)
+}
+
+func TestCleanupKeepsDetachedWorktree(t *testing.T) {
+	repo := newRepo(t)
+	root := t.TempDir()
+	wt := createIn(t, repo, root, "detached")
+	git(t, wt.Path, "checkout", "--quiet", "--detach")
+
+	report, err := Cleanup(context.Background(), root, CleanupOptions{Logger: zaptest.NewLogger(t)})
+
+	require.NoError(t, err)
+	require.Len(t, report.Kept, 1)
+	assert.Contains(t, report.Kept[0].Reason, "is not on a branch")
+	assert.DirExists(t, wt.Path)
+}
+
+func TestCleanupKeepsWorktreeOfDeletedRepository(t *testing.T) {
+	repo := newRepo(t)
+	root := t.TempDir()
+	wt := createIn(t, repo, root, "orphan")
+	require.NoError(t, os.RemoveAll(repo))
+
+	report, err := Cleanup(context.Background(), root, CleanupOptions{Logger: zaptest.NewLogger(t)})
+
+	require.NoError(t, err)
+	require.Len(t, report.Kept, 1)
+	assert.Contains(t, report.Kept[0].Reason, "its repository may have been moved or deleted")
+	assert.DirExists(t, wt.Path)
 }

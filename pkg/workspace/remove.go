@@ -27,8 +27,8 @@ func Open(ctx context.Context, path string) (Worktree, error) {
 	wt := Worktree{Path: path, Branch: branch}
 	wt.Base, err = gitOutput(ctx, path, "config", "--get", "branch."+branch+"."+configBase)
 	if err != nil || wt.Base == "" {
-		return Worktree{}, fmt.Errorf("branch %s of worktree %s has no recorded base commit, so it was not "+
-			"created by axiom-mcp: remove it by hand", branch, path)
+		return Worktree{}, fmt.Errorf("branch %s of worktree %s has no recorded base commit: axiom-mcp did "+
+			"not create the branch, or the worktree was switched to it; remove the worktree by hand", branch, path)
 	}
 	// A missing key makes git config exit 1, which leaves BaseBranch empty.
 	wt.BaseBranch, _ = gitOutput(ctx, path, "config", "--get", "branch."+branch+"."+configBaseBranch)
