@@ -10,6 +10,7 @@
 //	axiom-mcp demo [flags]           real Claude Code against a scripted model
 //	axiom-mcp profile list|show|check
 //	axiom-mcp score corpus
+//	axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
 //	axiom-mcp version
 package main
 
@@ -52,6 +53,8 @@ func run(args []string) int {
 		return app.ProfileCommand(args, os.Stdout, os.Stderr)
 	case "score":
 		return app.ScoreCommand(args, os.Stdout, os.Stderr)
+	case "cleanup":
+		return app.CleanupCommand(ctx, args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("axiom-mcp", app.Version)
 		return 0
@@ -233,6 +236,9 @@ func usage() {
                                             against a saved screen or recording
   axiom-mcp score corpus [--config FILE]    judge the labelled behaviour traces and print
                                             each verdict against its target
+  axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
+                                            remove workspaces that hold no work and
+                                            list the kept ones with the reason
   axiom-mcp version
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,4 +30,19 @@ func TestParseInterleavedStopsAtDoubleDash(t *testing.T) {
 	require.NoError(t, parseInterleaved(fs, []string{"-max-instances", "2", "--", "-odd-name.yaml"}))
 	assert.Equal(t, 2, *n)
 	assert.Equal(t, []string{"-odd-name.yaml"}, fs.Args())
+}
+
+func TestRunCleanupCommand(t *testing.T) {
+	root := t.TempDir()
+	empty := filepath.Join(root, "t-empty")
+	require.NoError(t, os.Mkdir(empty, 0o755))
+
+	assert.Equal(t, 0, run([]string{"cleanup", "--workspace-root", root, "--dry-run"}))
+	assert.DirExists(t, empty, "a dry run removes nothing")
+	assert.Equal(t, 0, run([]string{"cleanup", "--workspace-root", root}))
+	assert.NoDirExists(t, empty)
+}
+
+func TestRunCleanupRejectsArguments(t *testing.T) {
+	assert.Equal(t, 2, run([]string{"cleanup", "--workspace-root", t.TempDir(), "extra"}))
 }

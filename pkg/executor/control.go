@@ -189,6 +189,7 @@ func (p *Pool) Status(f Filter) (Status, error) {
 		}
 	}
 	p.mu.Unlock()
+	p.addChangedFiles(st.Tasks)
 
 	now := p.opts.Now()
 	for _, inst := range selected {

@@ -209,7 +209,7 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 	for i, t := range tasks {
 		if err := p.createWorkspace(t); err != nil {
 			for _, created := range tasks[:i] {
-				_ = os.Remove(created.workspace)
+				p.discardWorkspace(created)
 			}
 			return nil, err
 		}
@@ -256,6 +256,7 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 			t.maxAttempts = p.opts.MaxAttempts
 		}
 		t.workspace = p.workspacePath(t)
+		p.planWorktree(t)
 		launch, err := p.resolveLaunch(spec, taskLabel(i, spec))
 		if err != nil {
 			return nil, err
@@ -285,9 +286,13 @@ func (p *Pool) workspacePath(t *task) string {
 	}
 }
 
-// createWorkspace makes the task's workspace. It must not exist yet, so no
+// createWorkspace makes the task's workspace: a git worktree when
+// planWorktree chose one, else a directory that must not exist yet, so no
 // two tasks ever share one and no earlier work is mixed in.
 func (p *Pool) createWorkspace(t *task) error {
+	if t.git != nil {
+		return p.createWorktree(t)
+	}
 	if err := os.MkdirAll(filepath.Dir(t.workspace), 0o755); err != nil {
 		return fmt.Errorf("create parent of workspace %s: %w", t.workspace, err)
 	}

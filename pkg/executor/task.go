@@ -31,7 +31,10 @@ type TaskSpec struct {
 	// Owns lists paths the task owns: two tasks whose owned paths overlap never run at the same time.
 	Owns []string `json:"owns,omitempty" yaml:"owns"`
 	// Workdir names the workspace: a relative path is taken under the
-	// workspace root, an absolute path is used as given. It must not exist
+	// workspace root, an absolute path is used as given. An existing
+	// directory inside a git work tree gets a new worktree of that
+	// repository under the workspace root, on its own branch, and the agent
+	// starts in the matching subdirectory. Any other workdir must not exist
 	// yet. Empty means a directory named after the task id.
 	Workdir string `json:"workdir,omitempty" yaml:"workdir"`
 	// MaxAttempts overrides the pool's attempt limit for this task.
@@ -100,6 +103,7 @@ type task struct {
 	spec        TaskSpec
 	deps        []string // resolved task ids
 	workspace   string
+	git         *taskWorktree // nil unless the workdir is an existing directory
 	launch      launch
 	maxAttempts int
 	// notBefore holds the task back after a failed attempt or a failure
@@ -142,6 +146,15 @@ type TaskInfo struct {
 	// Handoff is the note appended to the prompt of the running or next
 	// attempt after an attempt failed or was killed.
 	Handoff string `json:"handoff,omitempty"`
+	// Branch and Repository are the git branch of the task's worktree and
+	// the work tree it was created from; empty without a worktree.
+	Branch     string `json:"branch,omitempty"`
+	Repository string `json:"repository,omitempty"`
+	// ChangedFiles are up to MaxChangedFiles of the files the worktree
+	// changed, uncommitted or committed on its branch, and
+	// ChangedFileCount is their total.
+	ChangedFiles     []string `json:"changed_files,omitempty"`
+	ChangedFileCount int      `json:"changed_file_count,omitempty"`
 }
 
 // promptPreview bounds the prompt shown in status output.
@@ -168,6 +181,9 @@ func (t *task) info() TaskInfo {
 		info.NotBefore = &notBefore
 	}
 	info.UpstreamRetries = t.upstreamRetries
+	if t.git != nil {
+		info.Branch, info.Repository = t.git.tree.Branch, t.git.tree.Repository
+	}
 	if t.state.Final() {
 		finished := t.finishedAt
 		info.FinishedAt = &finished

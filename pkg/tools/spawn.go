@@ -17,7 +17,7 @@ type SpawnTask struct {
 	Priority       int      `json:"priority,omitempty" jsonschema:"Order among ready tasks: higher runs first. Default 0; must not be negative."`
 	DependsOn      []string `json:"depends_on,omitempty" jsonschema:"Ids or names of tasks that must succeed before this one starts."`
 	Owns           []string `json:"owns,omitempty" jsonschema:"Paths the task owns, relative to its workspace (the same place in every workspace) or absolute; a directory owns everything below it. Tasks whose owned paths overlap never run at the same time."`
-	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. It must not exist yet. Default: a fresh directory named after the task id."`
+	Workdir        string   `json:"workdir,omitempty" jsonschema:"Workspace directory: a relative name under the workspace root or an absolute path. A directory inside a git repository gets its own worktree and branch (axiom/NAME) under the workspace root; any other directory must not exist yet. Default: a fresh directory named after the task id."`
 	MaxAttempts    int      `json:"max_attempts,omitempty" jsonschema:"How many instances may try this task before it fails. Default: the server's setting (3)."`
 	Profile        string   `json:"profile,omitempty" jsonschema:"Agent profile that runs the task: claude (interactive Claude Code), claude-print, codex, gemini, aider, command, or one from the server's profiles file. Default: the server's setting."`
 	PermissionMode string   `json:"permission_mode,omitempty" jsonschema:"Claude Code permission mode: acceptEdits, auto, bypassPermissions, default, dontAsk or plan. Default: the server's setting (acceptEdits)."`
