@@ -14,7 +14,7 @@ func TestThresholdsDefaults(t *testing.T) {
 	want := Thresholds{
 		IdleTimeout: 30 * time.Second, UnproductiveFor: 2 * time.Minute, MinScore: 20,
 		Window: time.Minute, InputTimeout: 2 * time.Minute, InterventionGrace: 30 * time.Second,
-		CPUActive: 0.05, WarnAt: 0.5, UpstreamPause: time.Minute,
+		CPUActive: 0.05, WarnAt: 0.5, UpstreamPause: time.Minute, AuthStopAfter: time.Minute,
 	}
 	assert.Equal(t, want, DefaultThresholds())
 	assert.Equal(t, 45*time.Second, Thresholds{IdleTimeout: 45 * time.Second}.WithDefaults().IdleTimeout)
@@ -32,6 +32,7 @@ func TestThresholdsValidate(t *testing.T) {
 		{"negative input timeout", Thresholds{InputTimeout: -time.Second}, "input_timeout"},
 		{"negative grace", Thresholds{InterventionGrace: -time.Second}, "intervention_grace"},
 		{"negative pause", Thresholds{UpstreamPause: -time.Second}, "upstream_pause"},
+		{"negative auth stop", Thresholds{AuthStopAfter: -time.Second}, "auth_stop_after"},
 		{"score above 100", Thresholds{MinScore: 101}, "min_score 101"},
 		{"negative score", Thresholds{MinScore: -1}, "min_score -1"},
 		{"negative cpu", Thresholds{CPUActive: -0.1}, "cpu_active -0.1"},
@@ -98,7 +99,7 @@ func TestThresholdsYAMLRoundTrip(t *testing.T) {
 	th := Thresholds{
 		IdleTimeout: 45 * time.Second, UnproductiveFor: 3 * time.Minute, MinScore: 25,
 		Window: 90 * time.Second, InputTimeout: 5 * time.Minute, InterventionGrace: time.Minute,
-		CPUActive: 0.1, WarnAt: 0.75, UpstreamPause: 2 * time.Minute,
+		CPUActive: 0.1, WarnAt: 0.75, UpstreamPause: 2 * time.Minute, AuthStopAfter: 90 * time.Second,
 	}
 	data, err := yaml.Marshal(th)
 	require.NoError(t, err)

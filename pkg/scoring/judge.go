@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// judge sets the verdict in this order: done, upstream pause, waiting, idle,
-// low score, warnings, keep. A kill within the intervention grace turns into
-// Warn.
+// judge sets the verdict in this order: done, upstream pause (a kill once
+// rejected credentials last AuthStopAfter), waiting, idle, low score,
+// warnings, keep. A kill within the intervention grace turns into Warn.
 func (t *Tracker) judge(now time.Time, res *Result) {
 	switch {
 	case t.state == StateTurnFinished:
@@ -31,6 +31,13 @@ func (t *Tracker) paused(now time.Time) bool {
 func (t *Tracker) judgePaused(now time.Time, res *Result) {
 	upstream := *t.upstream
 	res.Verdict, res.Signal, res.Upstream = PausedUpstream, SignalUpstream, &upstream
+	if rejected := t.authFor(now); rejected >= t.th.AuthStopAfter {
+		res.Verdict = KillUpstream
+		res.Reason = fmt.Sprintf("the model API rejected the credentials for %s without a break: %s%s "+
+			"(auth_stop_after %s); fix the login or API key of the agent",
+			seconds(rejected), upstream.Kind, upstreamDetail(upstream), seconds(t.th.AuthStopAfter))
+		return
+	}
 
 	source := fmt.Sprintf("the upstream pause %s", seconds(t.th.UpstreamPause))
 	if upstream.ResetAt.Equal(t.pauseUntil) {
@@ -39,6 +46,15 @@ func (t *Tracker) judgePaused(now time.Time, res *Result) {
 	res.Reason = fmt.Sprintf("upstream error %s%s pauses judgement for %s more, until %s (from %s); the idle and score clocks are stopped",
 		upstream.Kind, upstreamDetail(upstream), seconds(t.pauseUntil.Sub(now)),
 		t.pauseUntil.UTC().Format(time.RFC3339), source)
+}
+
+// authFor returns how long the current upstream pause has been caused by
+// rejected credentials alone, or 0.
+func (t *Tracker) authFor(now time.Time) time.Duration {
+	if t.authSince.IsZero() {
+		return 0
+	}
+	return max(0, now.Sub(t.authSince))
 }
 
 func upstreamDetail(u Upstream) string {

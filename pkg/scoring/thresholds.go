@@ -36,6 +36,10 @@ type Thresholds struct {
 	// UpstreamPause is how long an upstream error without a reset time
 	// pauses judgement. Zero means 60 s.
 	UpstreamPause time.Duration `yaml:"upstream_pause"`
+	// AuthStopAfter is how long the model API may reject the agent's
+	// credentials without a break before the instance is killed with
+	// KillUpstream. Zero means 60 s.
+	AuthStopAfter time.Duration `yaml:"auth_stop_after"`
 }
 
 // durationField is one duration setting with its YAML name and default.
@@ -53,6 +57,7 @@ func (th *Thresholds) durations() []durationField {
 		{"input_timeout", &th.InputTimeout, 2 * time.Minute},
 		{"intervention_grace", &th.InterventionGrace, 30 * time.Second},
 		{"upstream_pause", &th.UpstreamPause, time.Minute},
+		{"auth_stop_after", &th.AuthStopAfter, time.Minute},
 	}
 }
 
@@ -63,10 +68,11 @@ const (
 )
 
 // DefaultThresholds returns the defaults. An instance is killed after 30 s
-// without activity, after 2 min with a score under 20, or after waiting 2 min
-// for input. The window is 60 s, the intervention grace 30 s and the upstream
-// pause 60 s. 5% of a core counts as CPU activity, and warnings start at half
-// of a kill threshold.
+// without activity, after 2 min with a score under 20, after waiting 2 min
+// for input, or after the model API rejected its credentials for 60 s. The
+// window is 60 s, the intervention grace 30 s and the upstream pause 60 s.
+// 5% of a core counts as CPU activity, and warnings start at half of a kill
+// threshold.
 func DefaultThresholds() Thresholds {
 	return Thresholds{}.WithDefaults()
 }

@@ -22,9 +22,12 @@ type Tracker struct {
 	waitingSince time.Time
 	upstream     *Upstream
 	pauseUntil   time.Time
-	lowSince     time.Time
-	stops        stops
-	events       []event
+	// authSince is the start of the unbroken upstream pause in which every
+	// error was a rejection of the credentials, or the zero time.
+	authSince time.Time
+	lowSince  time.Time
+	stops     stops
+	events    []event
 }
 
 // event is the part of a sample that earns points in the window.
@@ -135,6 +138,7 @@ func (t *Tracker) observeUpstream(s Sample, working bool) {
 			end = s.Upstream.ResetAt
 		}
 		upstream := *s.Upstream
+		t.noteAuth(upstream.Kind, s.At)
 		t.upstream = &upstream
 		t.stops.add(s.At, end)
 		t.pauseUntil = later(t.pauseUntil, end)
@@ -142,7 +146,20 @@ func (t *Tracker) observeUpstream(s Sample, working bool) {
 	}
 	if working && s.At.Before(t.pauseUntil) {
 		t.pauseUntil = s.At
+		t.authSince = time.Time{}
 		t.stops.cut(s.At)
+	}
+}
+
+// noteAuth starts or continues the stretch of rejected credentials for an
+// upstream error of kind seen at at. Another kind of error, or a pause that
+// ran out before at, ends the stretch.
+func (t *Tracker) noteAuth(kind UpstreamKind, at time.Time) {
+	switch {
+	case kind != UpstreamAuthFailed:
+		t.authSince = time.Time{}
+	case t.authSince.IsZero() || !at.Before(t.pauseUntil):
+		t.authSince = at
 	}
 }
 
