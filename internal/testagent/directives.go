@@ -25,6 +25,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"silent":            planSilent,
 	"silent-once":       planSilentOnce,
 	"upstream-once":     planUpstreamOnce,
+	"upstream-loop":     planUpstreamLoop,
 	"chatty":            planChatty,
 	"exit":              planExit,
 	"ignore-term":       planIgnoreTerm,

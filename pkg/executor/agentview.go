@@ -30,6 +30,7 @@ type agentView struct {
 	verdict        scoring.Verdict          // the verdict of the last tick
 	lastUpstream   *scoring.Upstream        // the latest failure of the model API
 	lastUpstreamAt time.Time
+	killUpstream   *scoring.Upstream // the failure behind a kill-upstream verdict
 	turns          int
 	result         *claudecode.Result
 	retries        int

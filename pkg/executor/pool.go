@@ -143,6 +143,7 @@ func (p *Pool) tick() {
 		reason := fmt.Sprintf("%s: %s", res.Verdict, res.Reason)
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
 			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts})
+		inst.noteKillVerdict(res)
 		p.killAsync(inst, reason)
 	}
 }
