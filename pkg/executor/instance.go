@@ -88,6 +88,9 @@ type Instance struct {
 	cpuTicks     uint64           // descendants' CPU time at the last tick
 	cpuAt        time.Time        // time of the last tick
 	progress     profile.Progress // the progress indicator at the last tick
+
+	// prevOutput is the transcript total at the last tick, guarded by mu.
+	prevOutput int64
 }
 
 // startInstance starts the agent process and the goroutines that watch it.

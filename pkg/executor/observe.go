@@ -34,6 +34,7 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 	sample := scoring.Sample{
 		At:            now,
 		ChangedLines:  screen.MeaningfulChanges(i.prevLines, lines),
+		OutputBytes:   i.outputSinceTickLocked(),
 		FilesCreated:  max(0, files.Created-i.prevFiles.Created),
 		FilesModified: max(0, files.Modified-i.prevFiles.Modified),
 		FilesDeleted:  max(0, files.Deleted-i.prevFiles.Deleted),

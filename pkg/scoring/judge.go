@@ -96,8 +96,8 @@ func (t *Tracker) judgeClocks(now time.Time, res *Result) {
 		res.Reason = t.lowReason(now, res)
 	case res.IdleFor >= warnIdle:
 		res.Verdict, res.Signal = Warn, SignalIdle
-		res.Reason = fmt.Sprintf("no activity for %s; killed as idle at the idle timeout %s (warning at %s)",
-			seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
+		res.Reason = fmt.Sprintf("%s for %s; killed as idle at the idle timeout %s (warning at %s)",
+			t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
 	case res.LowFor > 0 && res.LowFor >= warnLow:
 		res.Verdict, res.Signal = Warn, SignalScore
 		res.Reason = fmt.Sprintf("score %d under %d for %s; killed as unproductive at %s (warning at %s)",
@@ -110,8 +110,21 @@ func (t *Tracker) judgeClocks(now time.Time, res *Result) {
 }
 
 func (t *Tracker) idleReason(res *Result) string {
-	return fmt.Sprintf("no activity for %s (idle timeout %s); the model was not thinking and the process tree used %.1f s of CPU, under %s of a core",
-		seconds(res.IdleFor), seconds(t.th.IdleTimeout), t.idleCPU.Seconds(), percent(t.th.CPUActive))
+	reason := fmt.Sprintf("%s for %s (idle timeout %s)", t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout))
+	if t.idleOutput > 0 {
+		reason += fmt.Sprintf("; the agent wrote %d bytes to its terminal without a new line", t.idleOutput)
+	}
+	return reason + fmt.Sprintf("; the model was not thinking and the process tree used %.1f s of CPU, under %s of a core",
+		t.idleCPU.Seconds(), percent(t.th.CPUActive))
+}
+
+// idleSummary names what an idle instance showed: nothing, or output that
+// only redrew the lines already on screen.
+func (t *Tracker) idleSummary() string {
+	if t.idleOutput > 0 {
+		return "screen redrew the same lines, no new output"
+	}
+	return "no activity"
 }
 
 func (t *Tracker) lowReason(now time.Time, res *Result) string {

@@ -17,6 +17,9 @@ type Tracker struct {
 	// idleCPU is the CPU time of the samples since lastActivity, all of them
 	// under CPUActive.
 	idleCPU time.Duration
+	// idleOutput counts the bytes written to the terminal since lastActivity
+	// without a changed line.
+	idleOutput int64
 
 	state        AgentState
 	waitingSince time.Time
@@ -86,9 +89,10 @@ func (t *Tracker) Observe(s Sample) {
 	active := lines > 0 || files > 0 || tools.total() > 0 || s.Input || s.Answered || cpu > 0 || s.Thinking || waitChanged
 	if active {
 		t.lastActivity = later(t.lastActivity, s.At)
-		t.idleCPU = 0
+		t.idleCPU, t.idleOutput = 0, 0
 	} else {
 		t.idleCPU += max(0, s.CPU)
+		t.idleOutput += max(0, s.OutputBytes)
 	}
 	if files > 0 || tools.total() > 0 {
 		t.lastWork = later(t.lastWork, s.At)
