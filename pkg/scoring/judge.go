@@ -156,16 +156,43 @@ func partSummary(parts []Part) string {
 }
 
 // applyGrace turns a kill into Warn while the last input is younger than
-// the intervention grace.
+// the intervention grace. A kill that comes after the grace held it back
+// names the grace in Result.Grace.
 func (t *Tracker) applyGrace(now time.Time, res *Result) {
-	if !res.Verdict.Kill() || t.lastInput.IsZero() {
+	if !res.Verdict.Kill() {
+		t.graceHeldSince = time.Time{}
 		return
 	}
-	since := now.Sub(t.lastInput)
+	if t.lastInput.IsZero() {
+		return
+	}
+	since := max(0, now.Sub(t.lastInput))
 	if since >= t.th.InterventionGrace {
+		if !t.graceHeldSince.IsZero() {
+			res.Grace = fmt.Sprintf("the intervention grace %s after a client typed %s ago held this kill back for %s",
+				seconds(t.th.InterventionGrace), seconds(since), seconds(now.Sub(t.graceHeldSince)))
+		}
 		return
 	}
-	res.Reason = fmt.Sprintf("a client typed into the agent %s ago (intervention grace %s), so it is not killed yet: %s",
-		seconds(max(0, since)), seconds(t.th.InterventionGrace), res.Reason)
+	if t.graceHeldSince.IsZero() {
+		t.graceHeldSince = now
+	}
+	res.Reason = fmt.Sprintf("would be %s, but a client typed %s ago; grace %s: %s",
+		killedAs(res.Verdict), seconds(since), seconds(t.th.InterventionGrace), res.Reason)
 	res.Verdict, res.Signal = Warn, SignalIntervention
+}
+
+// killedAs describes a kill verdict after "would be".
+func killedAs(v Verdict) string {
+	switch v {
+	case KillIdle:
+		return "killed as idle"
+	case KillUnproductive:
+		return "killed as unproductive"
+	case KillNoAnswer:
+		return "killed for an unanswered wait"
+	case KillUpstream:
+		return "killed for rejected credentials"
+	}
+	return "killed (" + v.String() + ")"
 }

@@ -58,4 +58,7 @@ type Result struct {
 	// Upstream is the error in effect while the verdict is PausedUpstream or
 	// KillUpstream.
 	Upstream *Upstream `json:"upstream,omitempty"`
+	// Grace is a sentence on how long the intervention grace held back a
+	// kill verdict, or empty when it held back none.
+	Grace string `json:"grace,omitempty"`
 }

@@ -14,6 +14,9 @@ type Tracker struct {
 	lastWork     time.Time
 	lastInput    time.Time
 	lastThinking time.Time
+	// graceHeldSince is when the intervention grace first turned the
+	// current kill into Warn, or the zero time.
+	graceHeldSince time.Time
 	// idleCPU is the CPU time of the samples since lastActivity, all of them
 	// under CPUActive.
 	idleCPU time.Duration
