@@ -87,8 +87,8 @@ func (f *commonFlags) config() (app.Config, func(), error) {
 			return app.Config{}, nil, err
 		}
 	}
-	if f.flagGiven("min-score") && (f.minScore < 1 || f.minScore > 100) {
-		return app.Config{}, nil, fmt.Errorf("-min-score %d is out of range: use 1 to 100", f.minScore)
+	if err := app.CheckFlags(f.fileConfig(), f.settingsGiven()); err != nil {
+		return app.Config{}, nil, err
 	}
 	cfg := f.merge(fc, logger)
 	for _, setting := range f.scoringSettings {
@@ -99,11 +99,42 @@ func (f *commonFlags) config() (app.Config, func(), error) {
 	if err := checkScoring(cfg.Thresholds, cfg.Weights); err != nil {
 		return app.Config{}, nil, err
 	}
-	if cfg.MaxAttempts < 1 || cfg.MaxAttempts > executor.MaxAttemptsLimit {
-		return app.Config{}, nil, fmt.Errorf("-max-attempts %d is out of range: use 1 to %d",
-			cfg.MaxAttempts, executor.MaxAttemptsLimit)
-	}
 	return cfg, func() { _ = logger.Sync() }, nil
+}
+
+// settingFlags maps each flag that sets a configuration file setting to
+// the setting's key, qualified by its section.
+var settingFlags = map[string]string{
+	"max-instances":      "max_instances",
+	"max-attempts":       "max_attempts",
+	"kill-grace":         "kill_grace",
+	"tick":               "tick",
+	"idle-timeout":       "thresholds.idle_timeout",
+	"unproductive-after": "thresholds.unproductive_for",
+	"min-score":          "thresholds.min_score",
+	"input-timeout":      "thresholds.input_timeout",
+}
+
+// settingsGiven returns the flags of settingFlags given on the command
+// line, with the keys they set.
+func (f *commonFlags) settingsGiven() map[string]string {
+	given := make(map[string]string)
+	f.fs.Visit(func(fl *flag.Flag) {
+		if key, ok := settingFlags[fl.Name]; ok {
+			given[fl.Name] = key
+		}
+	})
+	return given
+}
+
+// fileConfig returns the values of the flags in settingFlags in the shape
+// of a configuration file.
+func (f *commonFlags) fileConfig() app.FileConfig {
+	return app.FileConfig{
+		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
+		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
+			MinScore: f.minScore, InputTimeout: f.inputTimeout},
+	}
 }
 
 // merge combines the file's values with the flags: a flag given on the
@@ -159,19 +190,10 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	return cfg
 }
 
-// flagGiven reports whether the named flag was given on the command line.
-func (f *commonFlags) flagGiven(name string) bool {
-	found := false
-	f.fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
-	return found
-}
-
-// checkScoring rejects thresholds and weights the pool would reject, with
-// the flag names in the message.
+// checkScoring rejects thresholds and weights the pool would reject. Each
+// source was checked on its own before, so this catches what only their
+// combination breaks, such as maxima that do not add up to 100.
 func checkScoring(th scoring.Thresholds, w scoring.Weights) error {
-	if th.MinScore < 0 || th.MinScore > 100 {
-		return fmt.Errorf("min score %d is out of range: use 1 to 100", th.MinScore)
-	}
 	if err := th.Validate(); err != nil {
 		return fmt.Errorf("scoring thresholds: %w", err)
 	}

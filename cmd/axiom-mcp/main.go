@@ -234,7 +234,8 @@ func usage() {
   axiom-mcp demo [flags]                    run real Claude Code against a scripted model
   axiom-mcp profile list|show|check         list agent profiles, print one, or check one
                                             against a saved screen or recording
-  axiom-mcp score corpus [--config FILE]    judge the labelled behaviour traces and print
+  axiom-mcp score corpus [--config FILE] [--scoring KEY=VALUE]...
+                                            judge the labelled behaviour traces and print
                                             each verdict against its target
   axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
                                             remove workspaces that hold no work and

@@ -104,10 +104,12 @@ func (c Config) poolOptions() (executor.Options, error) {
 		profiles = loaded
 	}
 	if c.MaxInstances < 1 {
-		return executor.Options{}, fmt.Errorf("--max-instances %d is out of range: use 1 or more", c.MaxInstances)
+		return executor.Options{}, fmt.Errorf("max instances %d is out of range: set max_instances or "+
+			"-max-instances to 1 or more", c.MaxInstances)
 	}
 	if c.KillGrace < 0 || c.Tick < 0 {
-		return executor.Options{}, fmt.Errorf("durations must not be negative: check --kill-grace and --tick")
+		return executor.Options{}, fmt.Errorf("kill grace %s and tick %s must not be negative: check kill_grace and "+
+			"tick, or -kill-grace and -tick", c.KillGrace, c.Tick)
 	}
 	root, err := filepath.Abs(c.WorkspaceRoot)
 	if err != nil {

@@ -41,13 +41,35 @@ func LoadFileConfig(path string) (FileConfig, error) {
 	if err := decodeStrict(data, &fc); err != nil {
 		return FileConfig{}, fmt.Errorf("config file %s: %w", path, explainYAML(err, FileConfig{}))
 	}
-	if err := fc.Thresholds.Validate(); err != nil {
+	set, err := fileKeys(data)
+	if err != nil {
 		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
 	}
-	if err := fc.Weights.Validate(); err != nil {
-		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+	if err := fc.validate(set, fileSource(path)); err != nil {
+		return FileConfig{}, err
 	}
 	return fc, nil
+}
+
+// fileKeys returns the keys that a configuration file sets, qualified by
+// their section, such as max_instances or thresholds.idle_timeout.
+func fileKeys(data []byte) ([]string, error) {
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("list the keys: %w", err)
+	}
+	var keys []string
+	for key, value := range doc {
+		section, isSection := value.(map[string]any)
+		if !isSection || (key != sectionThresholds && key != sectionWeights) {
+			keys = append(keys, key)
+			continue
+		}
+		for name := range section {
+			keys = append(keys, qualify(key, name))
+		}
+	}
+	return keys, nil
 }
 
 // decodeStrict decodes YAML into out and rejects unknown keys. An empty
@@ -71,14 +93,21 @@ func SetScoring(th *scoring.Thresholds, w *scoring.Weights, assignment string) e
 		return fmt.Errorf("scoring setting %q is not KEY=VALUE: write for example idle_timeout=45s", assignment)
 	}
 	doc := []byte(key + ": " + strings.TrimSpace(value))
+
 	thCopy, wCopy := *th, *w
 	thErr := decodeStrict(doc, &thCopy)
 	if thErr == nil {
+		if err := checkScoringKey(key, thCopy.ValidateSet([]string{key})); err != nil {
+			return err
+		}
 		*th = thCopy
 		return nil
 	}
 	wErr := decodeStrict(doc, &wCopy)
 	if wErr == nil {
+		if err := checkScoringKey(key, wCopy.ValidateSet([]string{key})); err != nil {
+			return err
+		}
 		*w = wCopy
 		return nil
 	}
@@ -90,6 +119,18 @@ func SetScoring(th *scoring.Thresholds, w *scoring.Weights, assignment string) e
 		return fmt.Errorf("scoring setting %s: %w", key, explainYAML(wErr, nil))
 	}
 	return fmt.Errorf("scoring setting %s: %w", key, explainYAML(thErr, nil))
+}
+
+// checkScoringKey words err for a KEY=VALUE setting when it concerns key.
+// Other errors, such as maxima that no longer add up to 100, are left to
+// the check of the final settings, because a later setting may fix them.
+func checkScoringKey(key string, err error) error {
+	var setting *scoring.SettingError
+	if !errors.As(err, &setting) || setting.Key != key {
+		return nil
+	}
+	src := settingSource{label: func(string) string { return "scoring setting " + key }, omit: "leave the setting out"}
+	return src.wrap("", err)
 }
 
 // explainYAML adds the fix to a YAML decoding error: the known keys of

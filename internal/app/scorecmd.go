@@ -14,13 +14,14 @@ import (
 )
 
 const scoreUsage = `Usage:
-  axiom-mcp score corpus [--dir DIR] [--config FILE] [--markdown]
+  axiom-mcp score corpus [--dir DIR] [--config FILE] [--scoring KEY=VALUE]... [--markdown]
 
 corpus replays labelled behaviour traces through the scoring tracker, one
 sample a second on a simulated clock, and prints one row per trace: the
 behaviour, its label, the expected and the actual verdict, the time of the
 verdict in seconds from the start, the target and whether it was met.
-Without --dir it replays the traces built into the binary.
+Without --dir it replays the traces built into the binary. --config and
+--scoring set the thresholds and weights as they do for serve and run.
 
 Exit status: 0 when every target is met, 1 when a target is missed or a file
 cannot be read, 2 on a usage error.
@@ -70,8 +71,15 @@ func scoreExitCode(err error, stderr io.Writer) int {
 // corpusOptions are the parsed arguments of `score corpus`.
 type corpusOptions struct {
 	dir, config string
+	scoring     settingList
 	markdown    bool
 }
+
+// settingList is a repeatable KEY=VALUE flag.
+type settingList []string
+
+func (s *settingList) String() string     { return strings.Join(*s, ", ") }
+func (s *settingList) Set(v string) error { *s = append(*s, v); return nil }
 
 func parseCorpusArgs(args []string, stderr io.Writer) (corpusOptions, error) {
 	fs := flag.NewFlagSet("axiom-mcp score corpus", flag.ContinueOnError)
@@ -79,6 +87,8 @@ func parseCorpusArgs(args []string, stderr io.Writer) (corpusOptions, error) {
 	var opts corpusOptions
 	fs.StringVar(&opts.dir, "dir", "", "directory of trace files (*.yaml, *.yml) to replay instead of the built-in corpus")
 	fs.StringVar(&opts.config, "config", "", "configuration file whose thresholds and weights the tracker uses")
+	fs.Var(&opts.scoring, "scoring", "a scoring threshold or weight as KEY=VALUE, such as idle_timeout=45s; "+
+		"repeatable, and applied after --config")
 	fs.BoolVar(&opts.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -97,14 +107,9 @@ func scoreCorpus(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var th scoring.Thresholds
-	var w scoring.Weights
-	if opts.config != "" {
-		fc, err := LoadFileConfig(opts.config)
-		if err != nil {
-			return err
-		}
-		th, w = fc.Thresholds, fc.Weights
+	th, w, err := corpusSettings(opts)
+	if err != nil {
+		return err
 	}
 	traces, err := loadCorpus(opts.dir)
 	if err != nil {
@@ -121,6 +126,30 @@ func scoreCorpus(args []string, stdout, stderr io.Writer) error {
 		return errTargetsMissed
 	}
 	return nil
+}
+
+// corpusSettings returns the thresholds and weights of the --config file
+// with each --scoring setting applied in order. A bad setting is a usage
+// error.
+func corpusSettings(opts corpusOptions) (scoring.Thresholds, scoring.Weights, error) {
+	var th scoring.Thresholds
+	var w scoring.Weights
+	if opts.config != "" {
+		fc, err := LoadFileConfig(opts.config)
+		if err != nil {
+			return th, w, err
+		}
+		th, w = fc.Thresholds, fc.Weights
+	}
+	for _, setting := range opts.scoring {
+		if err := SetScoring(&th, &w, setting); err != nil {
+			return th, w, usageError{fmt.Errorf("--scoring: %w", err)}
+		}
+	}
+	if err := w.Validate(); err != nil {
+		return th, w, usageError{fmt.Errorf("--scoring: %w", err)}
+	}
+	return th, w, nil
 }
 
 func loadCorpus(dir string) ([]corpus.Trace, error) {

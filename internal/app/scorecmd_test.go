@@ -111,6 +111,46 @@ func TestScoreCorpusUsesConfigThresholds(t *testing.T) {
 	assert.Contains(t, out, "idle_timeout 60s")
 }
 
+func TestScoreCorpusUsesScoringSettings(t *testing.T) {
+	dir := writeScoreFile(t, "stalled.yaml", stalledTrace)
+
+	code, out, errOut := runScore("corpus", "--dir", dir, "--scoring", "idle_timeout=60s", "--scoring", "min_score=30")
+
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "kill-idle by 73s (idle clock from 8s + 60s + 5s)")
+	assert.Contains(t, out, "idle_timeout 60s, unproductive_for 120s, min_score 30,")
+}
+
+func TestScoreCorpusScoringOverridesConfig(t *testing.T) {
+	dir := writeScoreFile(t, "stalled.yaml", stalledTrace)
+	config := filepath.Join(writeScoreFile(t, "axiom.yaml", "thresholds:\n  idle_timeout: 45s\n"), "axiom.yaml")
+
+	code, out, errOut := runScore("corpus", "--dir", dir, "--config", config, "--scoring", "idle_timeout=60s")
+
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "idle_timeout 60s")
+}
+
+func TestScoreCorpusInvalidScoring(t *testing.T) {
+	cases := []struct {
+		name, setting, want string
+	}{
+		{"out of range", "window=1ns", "--scoring: scoring setting window: 1ns is out of range"},
+		{"unknown key", "idle=5s", `scoring setting "idle" is unknown`},
+		{"not an assignment", "idle_timeout", "is not KEY=VALUE"},
+		{"maxima off 100", "files_max=40", "add up to 100"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runScore("corpus", "--scoring", tc.setting)
+
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, tc.want)
+		})
+	}
+}
+
 func TestScoreCorpusInvalidConfig(t *testing.T) {
 	config := filepath.Join(writeScoreFile(t, "axiom.yaml", "thresholds:\n  idle: 60s\n"), "axiom.yaml")
 
@@ -159,5 +199,5 @@ func TestScoreHelp(t *testing.T) {
 	code, out, _ := runScore("help")
 
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "axiom-mcp score corpus [--dir DIR] [--config FILE] [--markdown]")
+	assert.Contains(t, out, "axiom-mcp score corpus [--dir DIR] [--config FILE] [--scoring KEY=VALUE]... [--markdown]")
 }

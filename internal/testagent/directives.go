@@ -25,7 +25,9 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"silent":            planSilent,
 	"silent-once":       planSilentOnce,
 	"upstream-once":     planUpstreamOnce,
+	"upstream-loop":     planUpstreamLoop,
 	"chatty":            planChatty,
+	"repeat":            planRepeat,
 	"exit":              planExit,
 	"ignore-term":       planIgnoreTerm,
 	"background-child":  planBackgroundChild,
@@ -122,6 +124,28 @@ func planChatty(arg string, hasArg bool) (step, error) {
 		start := time.Now()
 		for k := 1; !hasArg || time.Since(start) < limit; k++ {
 			fmt.Printf("chatter %d: still thinking about it\n", k)
+			<-ticker.C
+		}
+		return nil
+	}, nil
+}
+
+// planRepeat prints the same line every 100 ms for the given seconds, or
+// forever without an argument.
+func planRepeat(arg string, hasArg bool) (step, error) {
+	var limit time.Duration
+	if hasArg {
+		var err error
+		if limit, err = secondsArg(arg); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		ticker := time.NewTicker(chattyInterval)
+		defer ticker.Stop()
+		start := time.Now()
+		for !hasArg || time.Since(start) < limit {
+			fmt.Println("still working on it")
 			<-ticker.C
 		}
 		return nil

@@ -234,6 +234,17 @@ func TestAgent(t *testing.T) {
 		assert.Empty(t, entries)
 	})
 
+	t.Run("repeat prints the same line", func(t *testing.T) {
+		t.Parallel()
+		run := runAgent(t, bin, t.TempDir(), "", "repeat:0.5")
+
+		lines := strings.Split(strings.TrimSuffix(run.stdout, "\n"), "\n")
+		assert.Equal(t, 0, run.exitCode)
+		require.GreaterOrEqual(t, len(lines), 2)
+		assert.Equal(t, "still working on it", lines[0])
+		assert.Equal(t, lines[0], lines[len(lines)-1])
+	})
+
 	t.Run("echo-input reads lines from a pipe", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()

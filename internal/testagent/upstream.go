@@ -23,9 +23,11 @@ var upstreamLines = map[string]func() string{
 	},
 }
 
-// planUpstreamOnce prints the error line of KIND and exits 1 on the first
-// attempt in a workspace; later attempts write two files and exit 0.
-func planUpstreamOnce(arg string, hasArg bool) (step, error) {
+// upstreamLoopInterval is the time between two error lines of upstream-loop.
+const upstreamLoopInterval = 200 * time.Millisecond
+
+// upstreamLine returns the error line function of the kind named by arg.
+func upstreamLine(directive, arg string, hasArg bool) (func() string, error) {
 	line, ok := upstreamLines[arg]
 	if !hasArg || !ok {
 		kinds := make([]string, 0, len(upstreamLines))
@@ -33,7 +35,33 @@ func planUpstreamOnce(arg string, hasArg bool) (step, error) {
 			kinds = append(kinds, kind)
 		}
 		sort.Strings(kinds)
-		return nil, fmt.Errorf("upstream-once needs a kind: one of %s", strings.Join(kinds, ", "))
+		return nil, fmt.Errorf("%s needs a kind: one of %s", directive, strings.Join(kinds, ", "))
+	}
+	return line, nil
+}
+
+// planUpstreamLoop prints the error line of KIND every 200 ms until a
+// signal ends the process, as an agent that retries forever does. Each line
+// ends with its retry number, so each is a new line on the screen.
+func planUpstreamLoop(arg string, hasArg bool) (step, error) {
+	line, err := upstreamLine("upstream-loop", arg, hasArg)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		for retry := 1; ; retry++ {
+			fmt.Printf("● %s (retry %d)\n", line(), retry)
+			time.Sleep(upstreamLoopInterval)
+		}
+	}, nil
+}
+
+// planUpstreamOnce prints the error line of KIND and exits 1 on the first
+// attempt in a workspace; later attempts write two files and exit 0.
+func planUpstreamOnce(arg string, hasArg bool) (step, error) {
+	line, err := upstreamLine("upstream-once", arg, hasArg)
+	if err != nil {
+		return nil, err
 	}
 	return func() error {
 		_, err := os.Stat(attemptMarker)

@@ -29,8 +29,10 @@ type agentView struct {
 	upstream       *scoring.Upstream        // an upstream failure not yet given to the tracker
 	keysSent       bool                     // the driver typed into the agent since the last tick
 	verdict        scoring.Verdict          // the verdict of the last tick
+	signal         string                   // the signal behind verdict
 	lastUpstream   *scoring.Upstream        // the latest failure of the model API
 	lastUpstreamAt time.Time
+	killUpstream   *scoring.Upstream // the failure behind a kill-upstream verdict
 	turns          int
 	result         *claudecode.Result
 	retries        int
@@ -314,13 +316,14 @@ func (i *Instance) noteKeysSent() {
 	i.view.keysSent = true
 }
 
-// verdictChanged records v as the instance's latest verdict and reports
-// whether it differs from the one before, so a warning is sent once per
-// stretch of warnings rather than every tick.
-func (i *Instance) verdictChanged(v scoring.Verdict) bool {
+// verdictChanged records the verdict of res and the signal behind it, and
+// reports whether either differs from the one before. So a warning is sent
+// once per stretch of warnings rather than every tick, and again when the
+// intervention grace turns a kill into a warning.
+func (i *Instance) verdictChanged(res scoring.Result) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	changed := v != i.view.verdict
-	i.view.verdict = v
+	changed := res.Verdict != i.view.verdict || res.Signal != i.view.signal
+	i.view.verdict, i.view.signal = res.Verdict, res.Signal
 	return changed
 }

@@ -37,12 +37,28 @@ func (i *Instance) noteUpstreamSeenLocked(u *scoring.Upstream, now time.Time) {
 	}
 }
 
+// noteKillVerdict records the failure behind a kill-upstream verdict, so
+// the end of the instance is settled as a failure of the model API.
+func (i *Instance) noteKillVerdict(res scoring.Result) {
+	if res.Verdict != scoring.KillUpstream || res.Upstream == nil {
+		return
+	}
+	u := *res.Upstream
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.view.killUpstream = &u
+}
+
 // upstreamCause returns the failure of the model API that ended the
-// instance: one seen in its last upstreamRecent, or one on its final screen.
+// instance: the one behind a kill-upstream verdict, one seen in its last
+// upstreamRecent, or one on its final screen.
 func (i *Instance) upstreamCause() *scoring.Upstream {
 	i.mu.Lock()
-	u, at, ended := i.view.lastUpstream, i.view.lastUpstreamAt, i.endedAt
+	killed, u, at, ended := i.view.killUpstream, i.view.lastUpstream, i.view.lastUpstreamAt, i.endedAt
 	i.mu.Unlock()
+	if killed != nil {
+		return killed
+	}
 	if u != nil && ended.Sub(at) <= upstreamRecent {
 		return u
 	}
@@ -158,4 +174,18 @@ func startPauseFor(results []scoring.Result, now time.Time, hold time.Duration) 
 		return until, fmt.Sprintf("%d running instances wait for the model API to recover", paused)
 	}
 	return time.Time{}, ""
+}
+
+// publishUpstreamEndLocked reports the end of an instance whose attempt
+// ended on a failure of the model API: as a kill when the server killed it,
+// such as for a kill-upstream verdict, else as an exit.
+func (p *Pool) publishUpstreamEndLocked(t *task, inst *Instance, info InstanceInfo, cause *scoring.Upstream) {
+	if info.KillReason != "" {
+		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("killed on a model API failure (%s): %s", cause.Kind, info.KillReason),
+			Score:   info.Score, Parts: info.ScoreParts})
+		return
+	}
+	p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
+		Message: fmt.Sprintf("ended on a model API failure (%s); exit code %d", cause.Kind, *info.ExitCode)})
 }

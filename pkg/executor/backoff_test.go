@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,39 @@ func TestAuthFailureHoldsStartsWithReason(t *testing.T) {
 	assert.Equal(t, "queued", st.Tasks[0].State)
 	require.NotNil(t, st.Tasks[0].NotBefore)
 	assert.Equal(t, 0, st.Tasks[0].Attempts, "the rejected attempt was not counted")
+}
+
+func TestRejectedCredentialsKillSpendsNoAttempt(t *testing.T) {
+	t.Parallel()
+	pool := startPool(t, Options{MaxAttempts: 1, Thresholds: scoring.Thresholds{AuthStopAfter: 2 * time.Second}})
+	events, stop := pool.Subscribe(500)
+	defer stop()
+	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-loop:401"})
+
+	var st Status
+	require.Eventually(t, func() bool {
+		var err error
+		st, err = pool.Status(Filter{TaskID: task.ID})
+		require.NoError(t, err)
+		return len(st.Instances) == 1 && st.Instances[0].EndedAt != nil && st.Tasks[0].State != "running"
+	}, 20*time.Second, 20*time.Millisecond, "the instance was not killed")
+	killed := st.Instances[0]
+	assert.True(t, strings.HasPrefix(killed.KillReason, "kill-upstream: "), killed.KillReason)
+	assert.Contains(t, killed.KillReason, "auth_failed")
+
+	require.Len(t, st.Tasks, 1)
+	assert.Equal(t, "queued", st.Tasks[0].State, st.Tasks[0].LastError)
+	assert.Equal(t, 0, st.Tasks[0].Attempts, "the killed attempt was not counted")
+	assert.Equal(t, 1, st.Tasks[0].UpstreamRetries)
+	assert.Contains(t, st.Pool.StartsPaused, "rejected the credentials")
+
+	var killEvent string
+	for len(events) > 0 {
+		if ev := <-events; ev.Kind == EventInstanceKilled {
+			killEvent = ev.Message
+		}
+	}
+	assert.Contains(t, killEvent, "killed on a model API failure (auth_failed): kill-upstream: ")
 }
 
 func TestUpstreamDelayHonoursResetTime(t *testing.T) {

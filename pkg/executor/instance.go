@@ -84,6 +84,9 @@ type Instance struct {
 	files        watch.Snapshot
 	view         agentView
 	stuckDialogs map[string]bool
+
+	// prevOutput is the transcript total at the last tick, guarded by mu.
+	prevOutput int64
 }
 
 // startInstance starts the agent process and the goroutines that watch it.

@@ -39,6 +39,7 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 		State:    i.scoringStateLocked(),
 		CPUTicks: table.DescendantCPU(i.pid),
 		Answered: i.view.keysSent,
+		Output:   i.outputSinceTickLocked(),
 	})
 	sample := reading.Sample
 	i.noteUpstreamSeenLocked(reading.ScreenUpstream, now)

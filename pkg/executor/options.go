@@ -13,6 +13,9 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
+// MaxInstancesLimit caps the instances a pool may run at once.
+const MaxInstancesLimit = 1000
+
 // Options configure a Pool. The zero value of each field means its default.
 type Options struct {
 	// MaxInstances is how many instances run at once. Zero means 10.
@@ -125,8 +128,8 @@ func (o Options) validate() error {
 	switch {
 	case o.WorkspaceRoot == "":
 		return fmt.Errorf("workspace root is not set: give a directory for the task workspaces")
-	case o.MaxInstances < 1 || o.MaxInstances > 1000:
-		return fmt.Errorf("max instances %d is out of range: use 1 to 1000", o.MaxInstances)
+	case o.MaxInstances < 1 || o.MaxInstances > MaxInstancesLimit:
+		return fmt.Errorf("max instances %d is out of range: use 1 to %d", o.MaxInstances, MaxInstancesLimit)
 	case o.MaxAttempts < 1 || o.MaxAttempts > MaxAttemptsLimit:
 		return fmt.Errorf("max attempts %d is out of range: use 1 to %d", o.MaxAttempts, MaxAttemptsLimit)
 	case o.PermissionMode != "" && !validPermissionMode(o.PermissionMode):

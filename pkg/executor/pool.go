@@ -135,7 +135,7 @@ func (p *Pool) tick() {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
 				InstanceID: inst.id, Message: note})
 		}
-		if live && inst.verdictChanged(res.Verdict) && (res.Verdict == scoring.Warn || res.Verdict == scoring.NeedsInput ||
+		if live && inst.verdictChanged(res) && (res.Verdict == scoring.Warn || res.Verdict == scoring.NeedsInput ||
 			res.Verdict == scoring.PausedUpstream) {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID, InstanceID: inst.id,
 				Message: fmt.Sprintf("%s: %s", res.Verdict, res.Reason), Score: res.Score, Parts: res.Parts})
@@ -147,11 +147,22 @@ func (p *Pool) tick() {
 		if !live || !res.Verdict.Kill() {
 			continue
 		}
-		reason := fmt.Sprintf("%s: %s", res.Verdict, res.Reason)
+		reason := killReason(res)
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
 			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts})
+		inst.noteKillVerdict(res)
 		p.killAsync(inst, reason)
 	}
+}
+
+// killReason returns the reason of a kill verdict, with the intervention
+// grace when it held the kill back.
+func killReason(res scoring.Result) string {
+	reason := fmt.Sprintf("%s: %s", res.Verdict, res.Reason)
+	if res.Grace != "" {
+		reason += "; " + res.Grace
+	}
+	return reason
 }
 
 // runningPauseHold is how long a running instance's upstream pause without

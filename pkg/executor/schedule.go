@@ -106,8 +106,7 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		p.authFailures = 0
 		p.endTaskLocked(t, queue.Success, TaskSucceeded, "")
 	case cause != nil && p.retryAfterUpstreamLocked(t, cause, info.Attempt):
-		p.publish(Event{Kind: EventInstanceExited, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
-			Message: fmt.Sprintf("ended on a model API failure (%s); exit code %d", cause.Kind, *info.ExitCode)})
+		p.publishUpstreamEndLocked(t, inst, info, cause)
 	case info.KillReason != "":
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})

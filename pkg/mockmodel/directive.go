@@ -44,7 +44,8 @@ var directiveSpecs = map[string]directiveSpec{
 	"pace":       {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyPace},
 	"think":      {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyThink},
 	"stall":      {shorthandKey: "times", keys: []string{"times"}, apply: applyStall},
-	"error":      {shorthandKey: "status", keys: []string{"status", "kind", "times"}, apply: applyError},
+	"talk":       {shorthandKey: "seconds", keys: []string{"seconds"}, apply: applyTalk},
+	"error":      {shorthandKey: "status", keys: []string{"status", "kind", "times", "after"}, apply: applyError},
 }
 
 // directivePattern matches [[...]] with no brackets inside.

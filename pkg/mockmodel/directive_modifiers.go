@@ -48,6 +48,16 @@ func applyThink(settings *script, args map[string]string) error {
 	return nil
 }
 
+// applyTalk stores the duration of [[talk seconds=N]].
+func applyTalk(settings *script, args map[string]string) error {
+	talk, err := parseSeconds("talk", args)
+	if err != nil {
+		return err
+	}
+	settings.talk = talk
+	return nil
+}
+
 // parseSeconds parses the seconds argument of the directive name.
 func parseSeconds(name string, args map[string]string) (time.Duration, error) {
 	text, ok := args["seconds"]
@@ -101,7 +111,13 @@ func applyError(settings *script, args map[string]string) error {
 	if err != nil {
 		return err
 	}
-	settings.failure = &failureSpec{err: &found, times: times}
+	after := 0
+	if text, ok := args["after"]; ok {
+		if after, err = parseCount("after", text); err != nil {
+			return err
+		}
+	}
+	settings.failure = &failureSpec{err: &found, times: times, after: after}
 	return nil
 }
 

@@ -160,3 +160,21 @@ func TestPaceHoldsRepliesAfterToolResults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1500*time.Millisecond, settings.pace)
 }
+
+func TestTalkAndAfterParsed(t *testing.T) {
+	settings, err := parseScript("Explain [[talk=2.5]] [[error status=401 after=3]]")
+	require.NoError(t, err)
+	assert.Equal(t, 2500*time.Millisecond, settings.talk)
+	require.NotNil(t, settings.failure)
+	assert.Equal(t, 3, settings.failure.after)
+}
+
+func TestTalkAndAfterRejectBadValues(t *testing.T) {
+	_, err := parseScript("Explain [[talk seconds=601]]")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `invalid seconds "601": use a number from 0 to 600`)
+
+	_, err = parseScript("Explain [[error status=401 after=0]]")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `invalid after "0": use a whole number from 1 to 100`)
+}

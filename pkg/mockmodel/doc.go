@@ -76,6 +76,9 @@
 //     result for N seconds, so a loop of tool calls runs at a steady pace.
 //   - [[think seconds=N]] sends the headers and, when streaming, message_start,
 //     then waits N seconds (at most 600) before the rest of the reply.
+//   - [[talk seconds=N]] adds one line a second for N seconds (at most 600) to
+//     every text that ends a turn. A streamed reply sends one line per text
+//     delta, spread over N seconds, as a model that writes a long answer does.
 //   - [[stall times=K]] sends message_start, the start of a text block and one
 //     text delta, then keeps the stream open until the client leaves or the
 //     server closes. A non-streamed response gets only its headers.
@@ -84,14 +87,18 @@
 //     retry-after: 1), 529 overloaded_error (overloaded), 401
 //     authentication_error (authentication), or 400 invalid_request_error
 //     "prompt is too long: 210000 tokens > 200000 maximum" (prompt_too_long).
+//     With after=N (1 to 100), the first N main requests with the prompt
+//     succeed and the error starts with the next one, as when a login expires
+//     during a session.
 //
 // Delay and think apply only to the reply to the prompt, not to replies that
 // follow a tool_result. Waits end early when the client cancels the request
 // or the server closes. Without times, stall and error apply to every main
 // request with the prompt. With times=K (1 to 100), the Server counts the main
 // requests per prompt text and only the first K stall or fail. Later requests
-// behave as if the directive were absent, so a retried prompt succeeds. Stall
-// and error share that count, and error wins when both apply.
+// behave as if the directive were absent, so a retried prompt succeeds. With
+// after=N, times counts the requests after the first N. Stall and error share
+// that count, and error wins when both apply.
 //
 // Bracketed text whose first word is not a known directive name is ordinary
 // prompt text. A known directive with an unknown key or a missing or invalid

@@ -108,3 +108,29 @@ func TestSideRequestIgnoresError(t *testing.T) {
 
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
+
+func TestScriptedErrorAfterFirstRequests(t *testing.T) {
+	_, httpServer := startTestServer(t)
+	body := mainRequest(false, promptMessage("create a.txt [[error status=401 after=2 times=1]]"))
+
+	var statuses []int
+	for range 4 {
+		resp, _ := postMessages(t, httpServer.URL, body)
+		statuses = append(statuses, resp.StatusCode)
+	}
+
+	assert.Equal(t, []int{200, 200, 401, 200}, statuses)
+}
+
+func TestScriptedErrorAfterWithoutTimes(t *testing.T) {
+	_, httpServer := startTestServer(t)
+	body := mainRequest(false, promptMessage("create a.txt [[error status=401 after=1]]"))
+
+	var statuses []int
+	for range 3 {
+		resp, _ := postMessages(t, httpServer.URL, body)
+		statuses = append(statuses, resp.StatusCode)
+	}
+
+	assert.Equal(t, []int{200, 401, 401}, statuses)
+}

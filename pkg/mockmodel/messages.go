@@ -101,7 +101,7 @@ func (s *Server) decide(req *messagesRequest) (outcome, *apiError) {
 	}
 	number := s.countPrompt(plan.prompt)
 	switch {
-	case plan.failure != nil && (plan.failure.times == 0 || number <= plan.failure.times):
+	case plan.failure != nil && plan.failure.fails(number):
 		result.failure = plan.failure.err
 	case plan.stall != nil && (plan.stall.times == 0 || number <= plan.stall.times):
 		result.stall = true

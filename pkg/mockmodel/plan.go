@@ -18,6 +18,8 @@ type reply struct {
 	delay time.Duration
 	// think is how long to pause after the headers and message_start.
 	think time.Duration
+	// talk is how long the text block takes to stream, one line at a time.
+	talk time.Duration
 }
 
 // replyBlock is a text block, or a tool_use block when toolName is set.
@@ -70,6 +72,9 @@ func planMain(req *messagesRequest) (mainPlan, *apiError) {
 		planned.think = settings.think
 	} else {
 		planned.delay = settings.pace
+	}
+	if planned.stopReason == "end_turn" && settings.talk > 0 {
+		planned = withTalk(planned, settings.talk)
 	}
 	return mainPlan{reply: planned, prompt: current.prompt, stall: settings.stall, failure: settings.failure}, nil
 }
@@ -126,6 +131,21 @@ func adaptSteps(req *messagesRequest, steps []step) []step {
 		}
 	}
 	return adapted
+}
+
+// withTalk returns r with one line a second of talk added to its text,
+// streamed over talk, as a model that writes a long answer does.
+func withTalk(r reply, talk time.Duration) reply {
+	lines := max(1, int(talk/time.Second))
+	var text strings.Builder
+	text.WriteString(r.blocks[0].text)
+	for k := 1; k <= lines; k++ {
+		fmt.Fprintf(&text, "\nThought %d of %d on the request, with no file written.", k, lines)
+	}
+	r.blocks[0].text = text.String()
+	r.talk = talk
+	r.decision += fmt.Sprintf(", talking for %s", talk)
+	return r
 }
 
 // textReply returns a reply with one text block that ends the turn.

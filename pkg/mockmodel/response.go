@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -105,7 +107,8 @@ func writeMessage(ctx context.Context, w http.ResponseWriter, m responseMessage)
 // content_block_start, content_block_delta and content_block_stop for each
 // block, then message_delta and message_stop. Text is sent in up to two deltas
 // and tool input in two or more input_json_delta chunks. With m.planned.think
-// set, it waits that long after message_start, or until ctx ends.
+// set, it waits that long after message_start, or until ctx ends. With
+// m.planned.talk set, text goes one line per delta, spread over that time.
 func writeStream(ctx context.Context, w http.ResponseWriter, m responseMessage) error {
 	sse := startStream(w, m)
 	if sse.err == nil {
@@ -115,7 +118,18 @@ func writeStream(ctx context.Context, w http.ResponseWriter, m responseMessage) 
 	}
 	for index, block := range m.planned.blocks {
 		sse.send("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": startBlock(block)})
-		for _, delta := range blockDeltas(block) {
+		deltas := blockDeltas(block)
+		var gap time.Duration
+		if block.toolName == "" && m.planned.talk > 0 {
+			deltas = lineDeltas(block.text)
+			gap = m.planned.talk / time.Duration(len(deltas))
+		}
+		for k, delta := range deltas {
+			if k > 0 && gap > 0 && sse.err == nil {
+				if err := sleepContext(ctx, gap); err != nil {
+					return fmt.Errorf("talk for %s: %w", m.planned.talk, err)
+				}
+			}
 			sse.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": delta})
 		}
 		sse.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
@@ -151,6 +165,16 @@ func blockDeltas(block replyBlock) []map[string]any {
 	}
 	for _, chunk := range splitChunks(string(block.input), 3) {
 		deltas = append(deltas, map[string]any{"type": "input_json_delta", "partial_json": chunk})
+	}
+	return deltas
+}
+
+// lineDeltas returns one text_delta per line of text, each with its
+// newline, for a reply that talks one line at a time.
+func lineDeltas(text string) []map[string]any {
+	var deltas []map[string]any
+	for line := range strings.Lines(text) {
+		deltas = append(deltas, map[string]any{"type": "text_delta", "text": line})
 	}
 	return deltas
 }

@@ -19,6 +19,8 @@ type script struct {
 	// pace is how long to hold the headers of every reply that follows a
 	// tool result.
 	pace time.Duration
+	// talk is how long the text that ends the turn takes to stream.
+	talk time.Duration
 	// stall is set by [[stall]], and is nil without it.
 	stall *stallSpec
 	// failure is set by [[error]], and is nil without it.
@@ -36,6 +38,16 @@ type failureSpec struct {
 	err *apiError
 	// times is how many requests for the prompt fail, or 0 for every one.
 	times int
+	// after is how many requests for the prompt succeed before the first
+	// failure.
+	after int
+}
+
+// fails reports whether the request with the given 1-based number among
+// the requests for the prompt fails.
+func (f *failureSpec) fails(number int) bool {
+	failed := number - f.after
+	return failed > 0 && (f.times == 0 || failed <= f.times)
 }
 
 // stepKind names what a script step does.

@@ -175,3 +175,35 @@ func collectBlocks(t *testing.T, events []sseEvent) []streamedBlock {
 	require.False(t, open, "last block never stops")
 	return blocks
 }
+
+func TestTalkStreamsOneLinePerDelta(t *testing.T) {
+	_, httpServer := startTestServer(t)
+
+	_, body := postMessages(t, httpServer.URL, mainRequest(true, promptMessage("Explain it [[talk seconds=3]]")))
+	events, err := readEvents(strings.NewReader(string(body)))
+	require.NoError(t, err)
+
+	var deltas []string
+	for _, event := range events {
+		if delta, ok := event.data["delta"].(map[string]any); ok && delta["type"] == "text_delta" {
+			deltas = append(deltas, delta["text"].(string))
+		}
+	}
+	require.Len(t, deltas, 4, "the text and one line a second for 3 s")
+	assert.Equal(t, "No file name found in the prompt, so nothing was written.\n", deltas[0])
+	assert.Equal(t, "Thought 1 of 3 on the request, with no file written.\n", deltas[1])
+	assert.Equal(t, "Thought 3 of 3 on the request, with no file written.", deltas[3])
+}
+
+func TestTalkSendsWholeTextWithoutStream(t *testing.T) {
+	_, httpServer := startTestServer(t)
+
+	_, body := postMessages(t, httpServer.URL, mainRequest(false, promptMessage("Explain it [[talk seconds=2]]")))
+	msg := decodeMessage(t, body)
+
+	require.Len(t, msg.Content, 1)
+	assert.Equal(t, "end_turn", msg.StopReason)
+	assert.Equal(t, "No file name found in the prompt, so nothing was written.\n"+
+		"Thought 1 of 2 on the request, with no file written.\n"+
+		"Thought 2 of 2 on the request, with no file written.", msg.Content[0].Text)
+}

@@ -14,7 +14,7 @@ func TestThresholdsDefaults(t *testing.T) {
 	want := Thresholds{
 		IdleTimeout: 30 * time.Second, UnproductiveFor: 2 * time.Minute, MinScore: 20,
 		Window: time.Minute, InputTimeout: 2 * time.Minute, InterventionGrace: 30 * time.Second,
-		CPUActive: 0.05, WarnAt: 0.5, UpstreamPause: time.Minute,
+		CPUActive: 0.05, WarnAt: 0.5, UpstreamPause: time.Minute, AuthStopAfter: time.Minute,
 	}
 	assert.Equal(t, want, DefaultThresholds())
 	assert.Equal(t, 45*time.Second, Thresholds{IdleTimeout: 45 * time.Second}.WithDefaults().IdleTimeout)
@@ -32,6 +32,7 @@ func TestThresholdsValidate(t *testing.T) {
 		{"negative input timeout", Thresholds{InputTimeout: -time.Second}, "input_timeout"},
 		{"negative grace", Thresholds{InterventionGrace: -time.Second}, "intervention_grace"},
 		{"negative pause", Thresholds{UpstreamPause: -time.Second}, "upstream_pause"},
+		{"negative auth stop", Thresholds{AuthStopAfter: -time.Second}, "auth_stop_after"},
 		{"score above 100", Thresholds{MinScore: 101}, "min_score 101"},
 		{"negative score", Thresholds{MinScore: -1}, "min_score -1"},
 		{"negative cpu", Thresholds{CPUActive: -0.1}, "cpu_active -0.1"},
@@ -51,7 +52,60 @@ func TestThresholdsValidate(t *testing.T) {
 func TestThresholdsValidateAcceptsDefaults(t *testing.T) {
 	require.NoError(t, Thresholds{}.Validate())
 	require.NoError(t, DefaultThresholds().Validate())
-	require.NoError(t, Thresholds{WarnAt: 1, MinScore: 100, CPUActive: 2}.Validate())
+	require.NoError(t, Thresholds{WarnAt: 0.99, MinScore: 100, CPUActive: 16}.Validate())
+	require.NoError(t, Thresholds{IdleTimeout: time.Second, Window: 5 * time.Second, UpstreamPause: 24 * time.Hour}.Validate())
+}
+
+func TestThresholdsValidateRanges(t *testing.T) {
+	tests := []struct {
+		name      string
+		th        Thresholds
+		wantField string
+		wantRange string
+	}{
+		{"window of a nanosecond", Thresholds{Window: time.Nanosecond}, "window 1ns", "a duration from 5s to 24h"},
+		{"window under 5s", Thresholds{Window: 4 * time.Second}, "window 4s", "a duration from 5s to 24h"},
+		{"idle over a day", Thresholds{IdleTimeout: 25 * time.Hour}, "idle_timeout 25h0m0s", "a duration from 1s to 24h"},
+		{"grace under a second", Thresholds{InterventionGrace: 500 * time.Millisecond}, "intervention_grace 500ms", "from 1s"},
+		{"auth stop under a second", Thresholds{AuthStopAfter: time.Millisecond}, "auth_stop_after 1ms", "from 1s"},
+		{"cpu over 16 cores", Thresholds{CPUActive: 17}, "cpu_active 17", "above 0 and at most 16"},
+		{"infinite cpu", Thresholds{CPUActive: math.Inf(1)}, "cpu_active +Inf", "at most 16"},
+		{"warn at 1", Thresholds{WarnAt: 1}, "warn_at 1", "above 0 and under 1"},
+		{"nan warn", Thresholds{WarnAt: math.NaN()}, "warn_at NaN", "under 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.th.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "invalid threshold "+tt.wantField)
+			assert.Contains(t, err.Error(), tt.wantRange)
+		})
+	}
+}
+
+func TestThresholdsValidateSetRejectsZero(t *testing.T) {
+	err := Thresholds{}.ValidateSet([]string{"idle_timeout"})
+
+	var setting *SettingError
+	require.ErrorAs(t, err, &setting)
+	assert.Equal(t, "idle_timeout", setting.Key)
+	assert.Equal(t, "0s", setting.Value)
+	assert.True(t, setting.Zero)
+	assert.Equal(t, "a duration from 1s to 24h", setting.Want)
+	assert.Equal(t, "30s", setting.Default)
+	require.NoError(t, Thresholds{}.ValidateSet([]string{"unknown_key"}))
+}
+
+func TestWeightsValidateSetRejectsZero(t *testing.T) {
+	err := Weights{}.ValidateSet([]string{"file_points"})
+
+	var setting *SettingError
+	require.ErrorAs(t, err, &setting)
+	assert.Equal(t, "weight", setting.Kind)
+	assert.Equal(t, "file_points", setting.Key)
+	assert.True(t, setting.Zero)
+	assert.Equal(t, "20", setting.Default)
+	require.NoError(t, Weights{}.Validate(), "zero weights take their defaults")
 }
 
 func TestWeightsDefaults(t *testing.T) {
@@ -98,7 +152,7 @@ func TestThresholdsYAMLRoundTrip(t *testing.T) {
 	th := Thresholds{
 		IdleTimeout: 45 * time.Second, UnproductiveFor: 3 * time.Minute, MinScore: 25,
 		Window: 90 * time.Second, InputTimeout: 5 * time.Minute, InterventionGrace: time.Minute,
-		CPUActive: 0.1, WarnAt: 0.75, UpstreamPause: 2 * time.Minute,
+		CPUActive: 0.1, WarnAt: 0.75, UpstreamPause: 2 * time.Minute, AuthStopAfter: 90 * time.Second,
 	}
 	data, err := yaml.Marshal(th)
 	require.NoError(t, err)

@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// judge sets the verdict in this order: done, upstream pause, waiting, idle,
-// low score, warnings, keep. A kill within the intervention grace turns into
-// Warn.
+// judge sets the verdict in this order: done, upstream pause (a kill once
+// rejected credentials last AuthStopAfter), waiting, idle, low score,
+// warnings, keep. A kill within the intervention grace turns into Warn.
 func (t *Tracker) judge(now time.Time, res *Result) {
 	switch {
 	case t.state == StateTurnFinished:
@@ -31,6 +31,13 @@ func (t *Tracker) paused(now time.Time) bool {
 func (t *Tracker) judgePaused(now time.Time, res *Result) {
 	upstream := *t.upstream
 	res.Verdict, res.Signal, res.Upstream = PausedUpstream, SignalUpstream, &upstream
+	if rejected := t.authFor(now); rejected >= t.th.AuthStopAfter {
+		res.Verdict = KillUpstream
+		res.Reason = fmt.Sprintf("the model API rejected the credentials for %s without a break: %s%s "+
+			"(auth_stop_after %s); fix the login or API key of the agent",
+			seconds(rejected), upstream.Kind, upstreamDetail(upstream), seconds(t.th.AuthStopAfter))
+		return
+	}
 
 	source := fmt.Sprintf("the upstream pause %s", seconds(t.th.UpstreamPause))
 	if upstream.ResetAt.Equal(t.pauseUntil) {
@@ -39,6 +46,15 @@ func (t *Tracker) judgePaused(now time.Time, res *Result) {
 	res.Reason = fmt.Sprintf("upstream error %s%s pauses judgement for %s more, until %s (from %s); the idle and score clocks are stopped",
 		upstream.Kind, upstreamDetail(upstream), seconds(t.pauseUntil.Sub(now)),
 		t.pauseUntil.UTC().Format(time.RFC3339), source)
+}
+
+// authFor returns how long the current upstream pause has been caused by
+// rejected credentials alone, or 0.
+func (t *Tracker) authFor(now time.Time) time.Duration {
+	if t.authSince.IsZero() {
+		return 0
+	}
+	return max(0, now.Sub(t.authSince))
 }
 
 func upstreamDetail(u Upstream) string {
@@ -80,8 +96,8 @@ func (t *Tracker) judgeClocks(now time.Time, res *Result) {
 		res.Reason = t.lowReason(now, res)
 	case res.IdleFor >= warnIdle:
 		res.Verdict, res.Signal = Warn, SignalIdle
-		res.Reason = fmt.Sprintf("no activity for %s; killed as idle at the idle timeout %s (warning at %s)",
-			seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
+		res.Reason = fmt.Sprintf("%s for %s; killed as idle at the idle timeout %s (warning at %s)",
+			t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
 	case res.LowFor > 0 && res.LowFor >= warnLow:
 		res.Verdict, res.Signal = Warn, SignalScore
 		res.Reason = fmt.Sprintf("score %d under %d for %s; killed as unproductive at %s (warning at %s)",
@@ -94,8 +110,21 @@ func (t *Tracker) judgeClocks(now time.Time, res *Result) {
 }
 
 func (t *Tracker) idleReason(res *Result) string {
-	return fmt.Sprintf("no activity for %s (idle timeout %s); the model was not thinking and the process tree used %.1f s of CPU, under %s of a core",
-		seconds(res.IdleFor), seconds(t.th.IdleTimeout), t.idleCPU.Seconds(), percent(t.th.CPUActive))
+	reason := fmt.Sprintf("%s for %s (idle timeout %s)", t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout))
+	if t.idleOutput > 0 {
+		reason += fmt.Sprintf("; the agent wrote %d bytes to its terminal without a new line", t.idleOutput)
+	}
+	return reason + fmt.Sprintf("; the model was not thinking and the process tree used %.1f s of CPU, under %s of a core",
+		t.idleCPU.Seconds(), percent(t.th.CPUActive))
+}
+
+// idleSummary names what an idle instance showed: nothing, or output that
+// only redrew the lines already on screen.
+func (t *Tracker) idleSummary() string {
+	if t.idleOutput > 0 {
+		return "screen redrew the same lines, no new output"
+	}
+	return "no activity"
 }
 
 func (t *Tracker) lowReason(now time.Time, res *Result) string {
@@ -127,16 +156,43 @@ func partSummary(parts []Part) string {
 }
 
 // applyGrace turns a kill into Warn while the last input is younger than
-// the intervention grace.
+// the intervention grace. A kill that comes after the grace held it back
+// names the grace in Result.Grace.
 func (t *Tracker) applyGrace(now time.Time, res *Result) {
-	if !res.Verdict.Kill() || t.lastInput.IsZero() {
+	if !res.Verdict.Kill() {
+		t.graceHeldSince = time.Time{}
 		return
 	}
-	since := now.Sub(t.lastInput)
+	if t.lastInput.IsZero() {
+		return
+	}
+	since := max(0, now.Sub(t.lastInput))
 	if since >= t.th.InterventionGrace {
+		if !t.graceHeldSince.IsZero() {
+			res.Grace = fmt.Sprintf("the intervention grace %s after a client typed %s ago held this kill back for %s",
+				seconds(t.th.InterventionGrace), seconds(since), seconds(now.Sub(t.graceHeldSince)))
+		}
 		return
 	}
-	res.Reason = fmt.Sprintf("a client typed into the agent %s ago (intervention grace %s), so it is not killed yet: %s",
-		seconds(max(0, since)), seconds(t.th.InterventionGrace), res.Reason)
+	if t.graceHeldSince.IsZero() {
+		t.graceHeldSince = now
+	}
+	res.Reason = fmt.Sprintf("would be %s, but a client typed %s ago; grace %s: %s",
+		killedAs(res.Verdict), seconds(since), seconds(t.th.InterventionGrace), res.Reason)
 	res.Verdict, res.Signal = Warn, SignalIntervention
+}
+
+// killedAs describes a kill verdict after "would be".
+func killedAs(v Verdict) string {
+	switch v {
+	case KillIdle:
+		return "killed as idle"
+	case KillUnproductive:
+		return "killed as unproductive"
+	case KillNoAnswer:
+		return "killed for an unanswered wait"
+	case KillUpstream:
+		return "killed for rejected credentials"
+	}
+	return "killed (" + v.String() + ")"
 }

@@ -300,12 +300,14 @@ func TestInterventionGraceDelaysIdleKill(t *testing.T) {
 	res := results[15]
 	assert.Equal(t, Warn, res.Verdict)
 	assert.Equal(t, SignalIntervention, res.Signal)
-	assert.Contains(t, res.Reason, "a client typed into the agent 10s ago (intervention grace 30s)")
+	assert.Contains(t, res.Reason, "would be killed as idle, but a client typed 10s ago; grace 30s: ")
 	assert.Contains(t, res.Reason, "no activity for 10s (idle timeout 10s)")
+	assert.Empty(t, res.Grace)
 	assert.Equal(t, Warn, results[34].Verdict)
 	second, verdict := firstKill(results)
 	assert.Equal(t, KillIdle, verdict)
 	assert.Equal(t, 35, second)
+	assert.Equal(t, "the intervention grace 30s after a client typed 30s ago held this kill back for 20s", results[35].Grace)
 }
 
 func TestInterventionGraceDelaysUnproductiveKill(t *testing.T) {

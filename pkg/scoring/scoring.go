@@ -17,7 +17,7 @@ const (
 	SignalScore = "score"
 	// SignalWaiting decides NeedsInput and KillNoAnswer.
 	SignalWaiting = "waiting"
-	// SignalUpstream decides PausedUpstream.
+	// SignalUpstream decides PausedUpstream and KillUpstream.
 	SignalUpstream = "upstream"
 	// SignalIntervention turns a kill into Warn during the intervention grace.
 	SignalIntervention = "intervention"
@@ -55,6 +55,10 @@ type Result struct {
 	// WaitingFor is how long the agent has been waiting for input or a
 	// dialog answer, or 0 when it is not waiting.
 	WaitingFor time.Duration `json:"-"`
-	// Upstream is the error in effect while the verdict is PausedUpstream.
+	// Upstream is the error in effect while the verdict is PausedUpstream or
+	// KillUpstream.
 	Upstream *Upstream `json:"upstream,omitempty"`
+	// Grace is a sentence on how long the intervention grace held back a
+	// kill verdict, or empty when it held back none.
+	Grace string `json:"grace,omitempty"`
 }

@@ -1,10 +1,6 @@
 package scoring
 
-import (
-	"fmt"
-	"math"
-	"time"
-)
+import "time"
 
 // Thresholds are the limits a verdict is taken against. A zero or negative
 // field takes its default in WithDefaults.
@@ -36,23 +32,29 @@ type Thresholds struct {
 	// UpstreamPause is how long an upstream error without a reset time
 	// pauses judgement. Zero means 60 s.
 	UpstreamPause time.Duration `yaml:"upstream_pause"`
+	// AuthStopAfter is how long the model API may reject the agent's
+	// credentials without a break before the instance is killed with
+	// KillUpstream. Zero means 60 s.
+	AuthStopAfter time.Duration `yaml:"auth_stop_after"`
 }
 
-// durationField is one duration setting with its YAML name and default.
+// durationField is one duration setting with its YAML name, default and
+// least value.
 type durationField struct {
-	name  string
-	value *time.Duration
-	def   time.Duration
+	name     string
+	value    *time.Duration
+	def, min time.Duration
 }
 
 func (th *Thresholds) durations() []durationField {
 	return []durationField{
-		{"idle_timeout", &th.IdleTimeout, 30 * time.Second},
-		{"unproductive_for", &th.UnproductiveFor, 2 * time.Minute},
-		{"window", &th.Window, time.Minute},
-		{"input_timeout", &th.InputTimeout, 2 * time.Minute},
-		{"intervention_grace", &th.InterventionGrace, 30 * time.Second},
-		{"upstream_pause", &th.UpstreamPause, time.Minute},
+		{"idle_timeout", &th.IdleTimeout, 30 * time.Second, time.Second},
+		{"unproductive_for", &th.UnproductiveFor, 2 * time.Minute, time.Second},
+		{"window", &th.Window, time.Minute, minWindow},
+		{"input_timeout", &th.InputTimeout, 2 * time.Minute, time.Second},
+		{"intervention_grace", &th.InterventionGrace, 30 * time.Second, time.Second},
+		{"upstream_pause", &th.UpstreamPause, time.Minute, time.Second},
+		{"auth_stop_after", &th.AuthStopAfter, time.Minute, time.Second},
 	}
 }
 
@@ -63,10 +65,11 @@ const (
 )
 
 // DefaultThresholds returns the defaults. An instance is killed after 30 s
-// without activity, after 2 min with a score under 20, or after waiting 2 min
-// for input. The window is 60 s, the intervention grace 30 s and the upstream
-// pause 60 s. 5% of a core counts as CPU activity, and warnings start at half
-// of a kill threshold.
+// without activity, after 2 min with a score under 20, after waiting 2 min
+// for input, or after the model API rejected its credentials for 60 s. The
+// window is 60 s, the intervention grace 30 s and the upstream pause 60 s.
+// 5% of a core counts as CPU activity, and warnings start at half of a kill
+// threshold.
 func DefaultThresholds() Thresholds {
 	return Thresholds{}.WithDefaults()
 }
@@ -89,28 +92,4 @@ func (th Thresholds) WithDefaults() Thresholds {
 		th.WarnAt = defaultWarnAt
 	}
 	return th
-}
-
-// Validate returns an error naming the first field that cannot work. Zero
-// fields are valid because they take their defaults.
-func (th Thresholds) Validate() error {
-	for _, f := range th.durations() {
-		if *f.value < 0 {
-			return fmt.Errorf("invalid threshold %s %s: use a positive duration, or 0 for the default %s",
-				f.name, *f.value, f.def)
-		}
-	}
-	if th.MinScore < 0 || th.MinScore > 100 {
-		return fmt.Errorf("invalid threshold min_score %d: use a score from 1 to 100, or 0 for the default %d",
-			th.MinScore, defaultMinScore)
-	}
-	if math.IsNaN(th.CPUActive) || math.IsInf(th.CPUActive, 0) || th.CPUActive < 0 {
-		return fmt.Errorf("invalid threshold cpu_active %v: use CPU seconds per second such as 0.05, or 0 for the default %v",
-			th.CPUActive, defaultCPUActive)
-	}
-	if math.IsNaN(th.WarnAt) || th.WarnAt < 0 || th.WarnAt > 1 {
-		return fmt.Errorf("invalid threshold warn_at %v: use a fraction from 0 to 1, or 0 for the default %v",
-			th.WarnAt, defaultWarnAt)
-	}
-	return nil
 }

@@ -14,17 +14,26 @@ type Tracker struct {
 	lastWork     time.Time
 	lastInput    time.Time
 	lastThinking time.Time
+	// graceHeldSince is when the intervention grace first turned the
+	// current kill into Warn, or the zero time.
+	graceHeldSince time.Time
 	// idleCPU is the CPU time of the samples since lastActivity, all of them
 	// under CPUActive.
 	idleCPU time.Duration
+	// idleOutput counts the bytes written to the terminal since lastActivity
+	// without a changed line.
+	idleOutput int64
 
 	state        AgentState
 	waitingSince time.Time
 	upstream     *Upstream
 	pauseUntil   time.Time
-	lowSince     time.Time
-	stops        stops
-	events       []event
+	// authSince is the start of the unbroken upstream pause in which every
+	// error was a rejection of the credentials, or the zero time.
+	authSince time.Time
+	lowSince  time.Time
+	stops     stops
+	events    []event
 }
 
 // event is the part of a sample that earns points in the window.
@@ -83,9 +92,10 @@ func (t *Tracker) Observe(s Sample) {
 	active := lines > 0 || files > 0 || tools.total() > 0 || s.Input || s.Answered || cpu > 0 || s.Thinking || waitChanged
 	if active {
 		t.lastActivity = later(t.lastActivity, s.At)
-		t.idleCPU = 0
+		t.idleCPU, t.idleOutput = 0, 0
 	} else {
 		t.idleCPU += max(0, s.CPU)
+		t.idleOutput += max(0, s.OutputBytes)
 	}
 	if files > 0 || tools.total() > 0 {
 		t.lastWork = later(t.lastWork, s.At)
@@ -135,6 +145,7 @@ func (t *Tracker) observeUpstream(s Sample, working bool) {
 			end = s.Upstream.ResetAt
 		}
 		upstream := *s.Upstream
+		t.noteAuth(upstream.Kind, s.At)
 		t.upstream = &upstream
 		t.stops.add(s.At, end)
 		t.pauseUntil = later(t.pauseUntil, end)
@@ -142,7 +153,20 @@ func (t *Tracker) observeUpstream(s Sample, working bool) {
 	}
 	if working && s.At.Before(t.pauseUntil) {
 		t.pauseUntil = s.At
+		t.authSince = time.Time{}
 		t.stops.cut(s.At)
+	}
+}
+
+// noteAuth starts or continues the stretch of rejected credentials for an
+// upstream error of kind seen at at. Another kind of error, or a pause that
+// ran out before at, ends the stretch.
+func (t *Tracker) noteAuth(kind UpstreamKind, at time.Time) {
+	switch {
+	case kind != UpstreamAuthFailed:
+		t.authSince = time.Time{}
+	case t.authSince.IsZero() || !at.Before(t.pauseUntil):
+		t.authSince = at
 	}
 }
 

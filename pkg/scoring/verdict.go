@@ -28,6 +28,10 @@ const (
 	PausedUpstream
 	// Done means the agent finished its task and is being closed.
 	Done
+	// KillUpstream means the model API rejected the agent's credentials
+	// for Thresholds.AuthStopAfter without a break, so the instance cannot
+	// make progress until someone fixes its login.
+	KillUpstream
 )
 
 // String returns the verdict as used in status output and logs.
@@ -49,10 +53,14 @@ func (v Verdict) String() string {
 		return "paused-upstream"
 	case Done:
 		return "done"
+	case KillUpstream:
+		return "kill-upstream"
 	default:
 		return fmt.Sprintf("verdict(%d)", int(v))
 	}
 }
 
 // Kill reports whether the verdict ends the instance.
-func (v Verdict) Kill() bool { return v == KillIdle || v == KillUnproductive || v == KillNoAnswer }
+func (v Verdict) Kill() bool {
+	return v == KillIdle || v == KillUnproductive || v == KillNoAnswer || v == KillUpstream
+}

@@ -1,6 +1,9 @@
 package scoring
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Weights set how many points each signal earns. A zero or negative field
 // takes its default in WithDefaults, so a field cannot be set to 0. To switch
@@ -99,14 +102,24 @@ func (w Weights) WithDefaults() Weights {
 	return w
 }
 
-// Validate returns an error for a negative field, or for maxima that do not
-// add up to 100 once defaults fill the zero fields.
+// Validate returns a *SettingError for a negative field, or an error for
+// maxima that do not add up to 100 once defaults fill the zero fields.
 func (w Weights) Validate() error {
+	return w.ValidateSet(nil)
+}
+
+// ValidateSet is Validate, except that a zero in one of the fields named by
+// set is an error too, because a zero weight takes its default rather than
+// switching its part off.
+func (w Weights) ValidateSet(set []string) error {
+	var checks []check
 	for _, f := range w.fields() {
-		if *f.value < 0 {
-			return fmt.Errorf("invalid weight %s %d: use a positive number, or 0 for the default %d",
-				f.name, *f.value, f.def)
-		}
+		v := *f.value
+		checks = append(checks, check{key: f.name, value: strconv.Itoa(v), want: "a positive whole number",
+			def: strconv.Itoa(f.def), zero: v == 0, ok: v >= 0})
+	}
+	if err := firstInvalid("weight", checks, set); err != nil {
+		return err
 	}
 	d := w.WithDefaults()
 	sum := d.OutputMax + d.FilesMax + d.ToolsMax + d.CPUMax + d.RecencyMax

@@ -38,6 +38,9 @@ type Observation struct {
 	// Answered is true when keys were sent to a dialog since the previous
 	// tick.
 	Answered bool
+	// Output is the number of bytes the agent wrote to its terminal since
+	// the previous tick.
+	Output int64
 }
 
 // Reading is the result of reading one observation.
@@ -80,6 +83,7 @@ func (r *Reader) Read(o Observation) Reading {
 		Thinking:      r.thinking(o.Lines),
 		Upstream:      o.Upstream,
 		Answered:      o.Answered,
+		OutputBytes:   o.Output,
 	}
 	var fromScreen *scoring.Upstream
 	if sample.Upstream == nil {

@@ -33,6 +33,9 @@ func (o *Outcome) checkKill(trace Trace, th scoring.Thresholds, clocks clockReco
 	case ExpectKillNoAnswer:
 		o.Clock, o.Threshold = ClockWaiting, th.InputTimeout
 		o.ClockStarted, o.ClockStart = clocks.waited, clocks.waitStart
+	case ExpectKillUpstream:
+		o.Clock, o.Threshold = ClockAuth, th.AuthStopAfter
+		o.ClockStarted, o.ClockStart = clocks.everRejected, clocks.rejectedStart
 	}
 	if o.ClockStarted {
 		o.Deadline = o.ClockStart + o.Threshold + o.Within
@@ -64,6 +67,11 @@ func (o *Outcome) missedKill(clocks clockRecorder) string {
 		return fmt.Sprintf("%s; the longest stretch under the minimum score lasted %s from %s, and waits, "+
 			"upstream pauses and busy CPU seconds stop the score clock", missed, seconds(clocks.longest),
 			seconds(clocks.longestStart))
+	case ClockAuth:
+		if !clocks.everRejected {
+			return fmt.Sprintf("%s; the model API never rejected the credentials", missed)
+		}
+		return fmt.Sprintf("%s; the last run of rejected credentials began at %s", missed, seconds(clocks.rejectedStart))
 	default:
 		if !clocks.waited {
 			return fmt.Sprintf("%s; the agent never waited for input", missed)

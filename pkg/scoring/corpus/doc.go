@@ -64,5 +64,7 @@
 // kill-idle starts at the last activity and runs for IdleTimeout. The clock
 // of kill-unproductive starts when the score fell under MinScore for the
 // stretch that ends in the kill, and runs for UnproductiveFor. The clock of
-// kill-no-answer starts when the wait began and runs for InputTimeout.
+// kill-no-answer starts when the wait began and runs for InputTimeout. The
+// clock of kill-upstream starts at the first of an unbroken run of rejected
+// credentials and runs for AuthStopAfter.
 package corpus

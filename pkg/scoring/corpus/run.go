@@ -19,6 +19,9 @@ const (
 	ClockScore = "score"
 	// ClockWaiting runs from the start of a wait for InputTimeout.
 	ClockWaiting = "waiting"
+	// ClockAuth runs from the first of an unbroken run of rejected
+	// credentials for AuthStopAfter.
+	ClockAuth = "auth"
 )
 
 // Outcome is the result of replaying one trace. Times are offsets from the
@@ -121,6 +124,11 @@ type clockRecorder struct {
 	// start of its latest wait.
 	waited    bool
 	waitStart time.Duration
+	// rejected is true while the tracker pauses for rejected credentials,
+	// and rejectedStart is the tick that run began.
+	rejected      bool
+	everRejected  bool
+	rejectedStart time.Duration
 }
 
 func (c *clockRecorder) record(at time.Duration, res scoring.Result, lastActivity time.Duration) {
@@ -137,5 +145,13 @@ func (c *clockRecorder) record(at time.Duration, res scoring.Result, lastActivit
 	}
 	if res.WaitingFor > 0 {
 		c.waited, c.waitStart = true, at-res.WaitingFor
+	}
+	switch {
+	case res.Upstream != nil && res.Upstream.Kind == scoring.UpstreamAuthFailed:
+		if !c.rejected {
+			c.rejected, c.everRejected, c.rejectedStart = true, true, at
+		}
+	case res.Verdict != scoring.KillUpstream:
+		c.rejected = false
 	}
 }

@@ -127,3 +127,27 @@ func TestRunInvalidTrace(t *testing.T) {
 	require.NotEmpty(t, out.Miss)
 	assert.Contains(t, out.Miss, "invalid trace: trace stalled: duration 0s is invalid")
 }
+
+func TestRunKillUpstreamClock(t *testing.T) {
+	trace := Trace{
+		Name: "auth", Label: LabelUpstream, Expect: ExpectKillUpstream, Duration: 120 * time.Second,
+		Segments: []Segment{{From: 10 * time.Second, To: 120 * time.Second, Every: 10 * time.Second,
+			Transcript: []string{"api-error-401"}}},
+	}
+
+	out := Run(trace, scoring.Thresholds{}, scoring.Weights{})
+
+	assert.True(t, out.Met, out.Miss)
+	assert.Equal(t, ClockAuth, out.Clock)
+	assert.Equal(t, 20*time.Second, out.ClockStart)
+	assert.Equal(t, 80*time.Second, out.At)
+}
+
+func TestRunKillUpstreamMissedWithoutRejection(t *testing.T) {
+	trace := stalled(ExpectKillUpstream, LabelUpstream)
+
+	out := Run(trace, scoring.Thresholds{}, scoring.Weights{})
+
+	assert.False(t, out.Met)
+	assert.Contains(t, out.Miss, "got kill-idle at 38s instead of kill-upstream")
+}

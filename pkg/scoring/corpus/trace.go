@@ -51,6 +51,9 @@ const (
 	// ExpectKillNoAnswer means the instance is killed for an unanswered
 	// question in time.
 	ExpectKillNoAnswer Expect = "kill-no-answer"
+	// ExpectKillUpstream means the instance is killed in time because the
+	// model API kept rejecting its credentials.
+	ExpectKillUpstream Expect = "kill-upstream"
 	// ExpectDone means the verdict turns to done with no kill before it.
 	ExpectDone Expect = "done"
 	// ExpectPausedUpstream means the verdict turns to paused-upstream at
@@ -67,7 +70,7 @@ var allowedExpects = map[Label][]Expect{
 	LabelThinking:     {ExpectKeep},
 	LabelBuilding:     {ExpectKeep},
 	LabelWaiting:      {ExpectKeep, ExpectKillNoAnswer},
-	LabelUpstream:     {ExpectKeep, ExpectPausedUpstream},
+	LabelUpstream:     {ExpectKeep, ExpectPausedUpstream, ExpectKillUpstream},
 	LabelDone:         {ExpectDone},
 	LabelIdle:         {ExpectKillIdle},
 	LabelStalled:      {ExpectKillIdle},
@@ -85,6 +88,8 @@ func (e Expect) Verdict() scoring.Verdict {
 		return scoring.KillUnproductive
 	case ExpectKillNoAnswer:
 		return scoring.KillNoAnswer
+	case ExpectKillUpstream:
+		return scoring.KillUpstream
 	case ExpectDone:
 		return scoring.Done
 	case ExpectPausedUpstream:
