@@ -41,6 +41,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"tui-ask":           planTUIAsk,
 	"tui-swallow-enter": planTUISwallowEnter,
 	"tui-ignore-exit":   planTUIIgnoreExit,
+	"tui-slow-submit":   planTUISlowSubmit,
 }
 
 const (

@@ -42,6 +42,9 @@ type tuiOptions struct {
 	ask          bool   // ask before writing the file of a turn
 	swallowEnter bool   // ignore the first Enter that submits a prompt
 	ignoreExit   bool   // treat /exit as a disabled command
+	// slowSubmit is how long the UI computes, without drawing anything,
+	// after it takes a prompt, as a CLI on a loaded machine does.
+	slowSubmit time.Duration
 }
 
 // tuiSettings collects the option directives. Steps run in order on the main
@@ -86,6 +89,22 @@ func planTUISwallowEnter(_ string, hasArg bool) (step, error) {
 // ends it.
 func planTUIIgnoreExit(_ string, hasArg bool) (step, error) {
 	return tuiOption(hasArg, func(o *tuiOptions) { o.ignoreExit = true })
+}
+
+// planTUISlowSubmit makes the terminal UI use the CPU for the given seconds,
+// without drawing, after it takes a prompt and before the turn shows.
+func planTUISlowSubmit(arg string, hasArg bool) (step, error) {
+	if !hasArg {
+		return nil, fmt.Errorf("tui-slow-submit needs seconds, such as tui-slow-submit:5")
+	}
+	d, err := secondsArg(arg)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		tuiSettings.slowSubmit = d
+		return nil
+	}, nil
 }
 
 func tuiOption(hasArg bool, set func(*tuiOptions)) (step, error) {
@@ -238,6 +257,7 @@ func (t *tui) submit() error {
 	}
 	presses := t.enters
 	t.input, t.enters = "", 0
+	burnCPU(t.opts.slowSubmit)
 	if prompt == "/exit" {
 		if !t.opts.ignoreExit {
 			t.draw([]string{"Goodbye!"})
@@ -257,8 +277,13 @@ func (t *tui) submit() error {
 func (t *tui) runTurn(prompt string, presses int) error {
 	t.history = append(t.history, "> "+prompt)
 	start := time.Now()
-	if err := t.spin(start); err != nil {
-		return err
+	// A slow submit stands for a CLI that computed while its model
+	// answered, so the question follows at once and meets any key typed in
+	// the meantime. spin would discard such keys.
+	if t.opts.slowSubmit == 0 {
+		if err := t.spin(start); err != nil {
+			return err
+		}
 	}
 
 	name := fileNameIn(prompt)
@@ -353,4 +378,12 @@ func fileNameIn(prompt string) string {
 		}
 	}
 	return defaultTUIFile
+}
+
+// burnCPU keeps one core busy for d.
+func burnCPU(d time.Duration) {
+	end := time.Now().Add(d)
+	for n := 0; time.Now().Before(end); n++ {
+		_ = n * n
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/termkeys"
 )
@@ -23,6 +24,10 @@ const (
 	// resubmitAfter is how long the driver waits for a submitted turn to
 	// start before it presses Enter again.
 	resubmitAfter = 3 * time.Second
+	// busyAfterEnter is the CPU time, in clock ticks, that the agent
+	// process may use after an Enter before the driver takes it as busy
+	// with the prompt: 200 ms. An input box that waits uses almost none.
+	busyAfterEnter = proctree.ClockTicks / 5
 	// pasteShowWait bounds the wait for a pasted prompt to show on screen.
 	pasteShowWait = 3 * time.Second
 	// maxSubmits bounds the Enter presses for one prompt.
@@ -77,6 +82,7 @@ type driver struct {
 	intervened    time.Time // the last intervention the driver has taken into account
 	submitAt      time.Time
 	beforeEnter   []string // the screen right before the last Enter
+	cpuAtEnter    uint64   // the agent process's CPU ticks at the last Enter
 	screenMoved   bool     // the screen changed after the last Enter
 	sawWorking    bool
 	turnsDone     int
@@ -186,6 +192,7 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 		}
 	}
 	d.beforeEnter = d.inst.screen.Lines()
+	d.cpuAtEnter = d.agentCPU()
 	if _, err := d.inst.input.write(ctx, []byte("\r"), InputTimeout); err != nil {
 		d.log.Warn("submitting the prompt failed", zap.Error(err))
 		return
@@ -248,6 +255,16 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 		d.screenMoved = true
 	}
 	if d.screenMoved || time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {
+		return
+	}
+	// A CLI on a loaded machine may take the Enter and compute for seconds
+	// before it draws anything. A second Enter would wait in its input and
+	// answer the next permission question with "Yes", so a CLI that used
+	// the CPU since the Enter counts as having taken it.
+	if used := d.agentCPU() - d.cpuAtEnter; used >= busyAfterEnter {
+		d.screenMoved = true
+		d.log.Info("the screen did not change after Enter, but the agent is computing; not pressing it again",
+			zap.Duration("cpu", time.Duration(used)*time.Second/proctree.ClockTicks))
 		return
 	}
 	d.log.Info("the Enter changed nothing on screen; pressing it again", zap.String("screen_state", string(obs.State)))
@@ -393,4 +410,14 @@ func stuckDialogMessage(dlg *profile.Dialog, answers int) string {
 	}
 	return fmt.Sprintf("the agent still shows the %s dialog after %d answers; answer it with intervene "+
 		"or fix the agent's configuration", dlg.Name, answers)
+}
+
+// agentCPU returns the CPU ticks of the agent process itself, or 0 when it
+// cannot be read.
+func (d *driver) agentCPU() uint64 {
+	proc, err := proctree.Read(d.inst.pid)
+	if err != nil {
+		return 0
+	}
+	return proc.CPUTicks
 }

@@ -330,6 +330,26 @@ func TestDriverPressesEnterAgain(t *testing.T) {
 	assert.Equal(t, "prompt: go\nenter presses: 2\n", readWorkspaceFile(t, insts[0], "tui.txt"))
 }
 
+func TestDriverNoSecondEnterWhileAgentComputes(t *testing.T) {
+	t.Parallel()
+	// The agent computes for 5 s after the Enter without drawing, then asks
+	// before it writes. A second Enter would wait in its input and answer
+	// the question with "Yes".
+	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-slow-submit:5 tui-ask tui:0.3")
+	task := submitOne(t, pool, TaskSpec{Prompt: "create asked.txt"})
+
+	pollUntil(t, func() bool {
+		insts := instancesOf(t, pool, task.ID)
+		return len(insts) == 1 && insts[0].State == "waiting_input"
+	}, func() string { return "the agent never asked its question" })
+	time.Sleep(time.Second)
+
+	insts := instancesOf(t, pool, task.ID)
+	assert.Equal(t, "waiting_input", insts[0].State, "the question stays unanswered")
+	_, err := os.Stat(filepath.Join(insts[0].Workspace, "asked.txt"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "no Enter approved the question")
+}
+
 func TestDriverSIGTERMWhenExitIgnored(t *testing.T) {
 	t.Parallel()
 	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-ignore-exit tui:0.5")
