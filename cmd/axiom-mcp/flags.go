@@ -31,6 +31,7 @@ type commonFlags struct {
 	unproductiveFor time.Duration
 	minScore        int
 	killGrace       time.Duration
+	retryBackoff    time.Duration
 	tick            time.Duration
 	logFile         string
 	logLevel        string
@@ -66,6 +67,8 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 		"kill an instance whose score stays under -min-score this long")
 	fs.IntVar(&f.minScore, "min-score", 20, "score (0-100) under which an instance counts as unproductive")
 	fs.DurationVar(&f.killGrace, "kill-grace", 5*time.Second, "time between SIGTERM and SIGKILL when killing")
+	fs.DurationVar(&f.retryBackoff, "retry-backoff", 5*time.Second,
+		"wait before a failed task's next attempt; it doubles with each failed attempt up to 2m")
 	fs.DurationVar(&f.tick, "tick", time.Second, "how often instances are measured and scored")
 	fs.StringVar(&f.logFile, "log-file", "", "write logs to this file instead of stderr")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -108,6 +111,7 @@ var settingFlags = map[string]string{
 	"max-instances":      "max_instances",
 	"max-attempts":       "max_attempts",
 	"kill-grace":         "kill_grace",
+	"retry-backoff":      "retry_backoff",
 	"tick":               "tick",
 	"idle-timeout":       "thresholds.idle_timeout",
 	"unproductive-after": "thresholds.unproductive_for",
@@ -132,6 +136,7 @@ func (f *commonFlags) settingsGiven() map[string]string {
 func (f *commonFlags) fileConfig() app.FileConfig {
 	return app.FileConfig{
 		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
+		RetryBackoff: f.retryBackoff,
 		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 			MinScore: f.minScore, InputTimeout: f.inputTimeout},
 	}
@@ -148,7 +153,7 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 		MaxInstances: fc.MaxInstances, WorkspaceRoot: fc.WorkspaceRoot, AgentCommand: f.agentCommand,
 		Profile: fc.Profile, ProfilesFile: fc.Profiles, PermissionMode: fc.PermissionMode,
 		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
-		KillGrace: fc.KillGrace, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
+		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
 	}
 	if pick("max-instances", fc.MaxInstances != 0) {
 		cfg.MaxInstances = f.maxInstances
@@ -170,6 +175,9 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	}
 	if pick("kill-grace", fc.KillGrace != 0) {
 		cfg.KillGrace = f.killGrace
+	}
+	if pick("retry-backoff", fc.RetryBackoff != 0) {
+		cfg.RetryBackoff = f.retryBackoff
 	}
 	if pick("tick", fc.Tick != 0) {
 		cfg.Tick = f.tick

@@ -16,6 +16,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -42,7 +43,10 @@ type Config struct {
 	Thresholds scoring.Thresholds
 	Weights    scoring.Weights
 	KillGrace  time.Duration
-	Tick       time.Duration
+	// RetryBackoff is the wait before the second attempt of a failed task,
+	// doubled for each later one. Zero means 5 s.
+	RetryBackoff time.Duration
+	Tick         time.Duration
 	// DebugTools registers a tool that panics, for tests of recovery.
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
@@ -128,6 +132,7 @@ func (c Config) poolOptions() (executor.Options, error) {
 		Weights:        c.Weights,
 		MaxAttempts:    c.MaxAttempts,
 		KillGrace:      c.KillGrace,
+		RetryBackoff:   queue.Backoff{Base: c.RetryBackoff},
 		TickInterval:   c.Tick,
 		Logger:         c.Logger,
 	}, nil

@@ -25,6 +25,7 @@ type FileConfig struct {
 	Profiles       string             `yaml:"profiles"`
 	PermissionMode string             `yaml:"permission_mode"`
 	KillGrace      time.Duration      `yaml:"kill_grace"`
+	RetryBackoff   time.Duration      `yaml:"retry_backoff"`
 	Tick           time.Duration      `yaml:"tick"`
 	Thresholds     scoring.Thresholds `yaml:"thresholds"`
 	Weights        scoring.Weights    `yaml:"weights"`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
@@ -181,4 +182,21 @@ func TestCheckFlagsRejectsZero(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Equal(t, "-tick: 0s: use a duration from 100ms to 1m such as 1s, or leave the flag out for the default", err.Error())
+}
+
+func TestRetryBackoffRange(t *testing.T) {
+	err := CheckFlags(FileConfig{RetryBackoff: 2 * time.Hour}, map[string]string{"retry-backoff": "retry_backoff"})
+
+	require.Error(t, err)
+	assert.Equal(t, "-retry-backoff: 2h0m0s is out of range: use a duration from 100ms to 1h, "+
+		"or leave the flag out for the default 5s", err.Error())
+}
+
+func TestRetryBackoffReachesThePool(t *testing.T) {
+	cfg := Config{MaxInstances: 1, WorkspaceRoot: t.TempDir(), RetryBackoff: 700 * time.Millisecond, Logger: zap.NewNop()}
+
+	opts, err := cfg.poolOptions()
+
+	require.NoError(t, err)
+	assert.Equal(t, 700*time.Millisecond, opts.RetryBackoff.Base)
 }

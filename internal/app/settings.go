@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
@@ -18,6 +19,10 @@ const (
 	maxTick      = time.Minute
 	minKillGrace = 100 * time.Millisecond
 	maxKillGrace = 10 * time.Minute
+	// minRetryBackoff and maxRetryBackoff bound the first wait between
+	// attempts of a task.
+	minRetryBackoff = 100 * time.Millisecond
+	maxRetryBackoff = time.Hour
 )
 
 // Sections of a configuration file that hold scoring settings. Keys of
@@ -121,6 +126,7 @@ func (fc FileConfig) validatePool(set []string) error {
 		intCheck("max_attempts", fc.MaxAttempts, 1, executor.MaxAttemptsLimit, 3),
 		durationCheck("kill_grace", fc.KillGrace, minKillGrace, maxKillGrace, 5*time.Second),
 		durationCheck("tick", fc.Tick, minTick, maxTick, time.Second),
+		durationCheck("retry_backoff", fc.RetryBackoff, minRetryBackoff, maxRetryBackoff, queue.DefaultBackoffBase),
 	}
 	for _, c := range checks {
 		explicitZero := c.zero && slices.Contains(set, c.key)
