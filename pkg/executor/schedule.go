@@ -143,7 +143,7 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 			Message: fmt.Sprintf("ended on a model API failure (%s); exit code %d", cause.Kind, *info.ExitCode)})
 	case info.KillReason != "":
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
-			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})
+			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts, Reason: info.KillReason})
 		reason := fmt.Sprintf("attempt %d killed: %s", info.Attempt, info.KillReason)
 		if !requeue || p.closed {
 			p.finishTaskLocked(t, TaskCancelled, reason)
@@ -196,10 +196,15 @@ func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {
 		t.lastError = reason
 	}
 	level, msg := LevelInfo, "task "+state.String()
-	if state != TaskSucceeded {
+	switch state {
+	case TaskSucceeded:
+	case TaskFailed:
+		level, msg = LevelError, fmt.Sprintf("task %s: %s", state, reason)
+	default:
 		level, msg = LevelWarning, fmt.Sprintf("task %s: %s", state, reason)
 	}
-	p.publish(Event{Kind: EventTaskFinished, Level: level, TaskID: t.id, Message: msg, TaskState: state.String()})
+	p.publish(Event{Kind: EventTaskFinished, Level: level, TaskID: t.id, Message: msg, TaskState: state.String(),
+		Reason: reason})
 }
 
 // shutdown stops scheduling, kills every running instance and waits for
