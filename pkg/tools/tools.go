@@ -7,7 +7,7 @@ package tools
 
 import (
 	"context"
-	"sync"
+	"errors"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -36,9 +36,7 @@ type Server struct {
 	pool    *executor.Pool
 	log     *zap.Logger
 	planner *decompose.Planner
-
-	mu       sync.Mutex
-	sessions map[string]bool
+	notify  *notifier
 }
 
 // New builds the MCP server and registers every tool.
@@ -49,19 +47,12 @@ func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Name == "" {
 		opts.Name = "axiom-mcp"
 	}
-	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, sessions: make(map[string]bool)}
+	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner}
 	hooks := &server.Hooks{}
-	hooks.AddOnRegisterSession(func(_ context.Context, session server.ClientSession) {
-		s.mu.Lock()
-		s.sessions[session.SessionID()] = true
-		s.mu.Unlock()
-	})
-	hooks.AddOnUnregisterSession(func(_ context.Context, session server.ClientSession) {
-		s.mu.Lock()
-		delete(s.sessions, session.SessionID())
-		s.mu.Unlock()
-	})
 	hooks.AddOnError(func(_ context.Context, id any, method mcp.MCPMethod, _ any, err error) {
+		if errors.Is(err, server.ErrNotificationChannelBlocked) {
+			return // the notifier retries these and logs each wait once
+		}
 		s.log.Error("request failed", zap.Any("id", id), zap.String("method", string(method)), zap.Error(err))
 	})
 	s.mcp = server.NewMCPServer(opts.Name, opts.Version,
@@ -71,6 +62,8 @@ func New(pool *executor.Pool, opts Options) *Server {
 		server.WithHooks(hooks),
 		server.WithInstructions(instructions),
 	)
+	s.notify = newNotifier(pool, s.mcp, opts.Logger, defaultNotifyOptions())
+	s.notify.trackSessions(hooks)
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(killTool(), handle(s.kill))
