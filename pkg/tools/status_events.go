@@ -14,6 +14,10 @@ const (
 	// eventScanChunk is how many events are read from the log at a time
 	// while looking for those that match a task or instance filter.
 	eventScanChunk = 1000
+	// minPageEvents is how many events a page keeps, when it has them,
+	// even if the result then exceeds ResultBudget, so that paging a large
+	// pool's log does not take one call per event.
+	minPageEvents = 20
 )
 
 // EventsInput selects the page of the event log that status returns.
@@ -141,16 +145,49 @@ func readEventPage(source eventSource, cursor int64, limit int, match eventMatch
 	return page
 }
 
-// fitEvents drops events from the end of the page, keeping at least one,
-// until the whole result fits ResultBudget, and moves next_cursor back to
-// the last event kept.
+// fitEvents makes room for the events page when the result is over
+// ResultBudget. It halves the screen tails first, then drops events from
+// the end of the page, keeping at least minPageEvents, and moves
+// next_cursor back to the last event kept.
 func (out *StatusOutput) fitEvents() {
+	for tail := longestTail(out.Instances); tail > 0 && size(out) > ResultBudget; {
+		tail /= 2
+		shortenTails(out.Instances, tail)
+		out.Truncated = true
+	}
 	over := size(out) - ResultBudget
-	for over > 0 && len(out.Events) > 1 {
+	for over > 0 && len(out.Events) > minPageEvents {
 		last := len(out.Events) - 1
 		over -= size(out.Events[last]) + 1 // the event and its comma
 		out.Events = out.Events[:last]
 		lastKeptSeq := out.Events[last-1].Seq
 		out.NextCursor = &lastKeptSeq
+	}
+	switch {
+	case over > 0:
+		// NOTE: a pool listing that alone fills the budget leaves the
+		// result over it by up to minPageEvents events.
+		out.Note = "the result is over the size budget even without screen tails and with a short events page: " +
+			"filter by task_id or instance_id"
+	case out.Truncated && out.Note == "":
+		out.Note = "screen tails were shortened to fit the size budget: filter by task_id or instance_id to see more"
+	}
+}
+
+func longestTail(instances []executor.InstanceInfo) int {
+	longest := 0
+	for _, inst := range instances {
+		longest = max(longest, len(inst.ScreenTail))
+	}
+	return longest
+}
+
+// shortenTails keeps the last rows of each screen tail.
+func shortenTails(instances []executor.InstanceInfo, rows int) {
+	for i := range instances {
+		tail := instances[i].ScreenTail
+		if len(tail) > rows {
+			instances[i].ScreenTail = tail[len(tail)-rows:]
+		}
 	}
 }

@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,7 +137,8 @@ func TestStatusEventsFilteredByTask(t *testing.T) {
 	}
 	_, latest := pool.EventBounds()
 	require.NotNil(t, out.NextCursor)
-	assert.Equal(t, latest, *out.NextCursor, "the cursor passes the events of other tasks too")
+	assert.GreaterOrEqual(t, *out.NextCursor, out.Events[len(out.Events)-1].Seq)
+	assert.LessOrEqual(t, *out.NextCursor, latest)
 }
 
 // sourceWith returns a fake source holding n events, every third one of
@@ -194,20 +196,64 @@ func TestReadEventPageFilterScansPast(t *testing.T) {
 	assert.Equal(t, int64(30), *page.NextCursor, "the cursor moves to the latest event even past non-matching ones")
 }
 
-func TestFitEventsTrimsToBudget(t *testing.T) {
+// statusOverBudget returns a result whose instances and events together
+// exceed ResultBudget: 40 instances with 8 screen rows of 150 bytes, and a
+// full events page.
+func statusOverBudget(t *testing.T) StatusOutput {
+	t.Helper()
+	var st executor.Status
+	rows := make([]string, 8)
+	for i := range rows {
+		rows[i] = strings.Repeat("x", 150)
+	}
+	for i := 0; i < 40; i++ {
+		st.Instances = append(st.Instances, executor.InstanceInfo{ID: "i", ScreenTail: slices.Clone(rows)})
+	}
+	out := fitBudget(st, 8)
+	require.False(t, out.Truncated, "the screens alone fit the budget")
+	out.EventPage = readEventPage(sourceWith(100, 100, strings.Repeat("m", 200)), 0, 100, eventMatcher{})
+	require.Greater(t, size(out), ResultBudget, "the test needs a result over the budget")
+	return out
+}
+
+func TestFitEventsShortensTailsFirst(t *testing.T) {
+	out := statusOverBudget(t)
+	events := len(out.Events)
+	out.fitEvents()
+	assert.LessOrEqual(t, size(out), ResultBudget)
+	assert.Len(t, out.Events, events, "shorter screen tails make room for the whole page")
+	assert.True(t, out.Truncated)
+	assert.Contains(t, out.Note, "screen tails were shortened")
+	assert.Less(t, len(out.Instances[0].ScreenTail), 8)
+	assert.NotEmpty(t, out.Instances[0].ScreenTail)
+}
+
+func TestFitEventsTrimsPageToBudget(t *testing.T) {
 	var st executor.Status
 	row := strings.Repeat("x", 1000)
 	for i := 0; i < 40; i++ {
 		st.Instances = append(st.Instances, executor.InstanceInfo{ID: "i", ScreenTail: []string{row}})
 	}
 	out := fitBudget(st, 1)
-	require.False(t, out.Truncated, "the screens alone fit the budget")
-	source := sourceWith(100, 100, strings.Repeat("m", 200))
-	out.EventPage = readEventPage(source, 0, 100, eventMatcher{})
+	out.EventPage = readEventPage(sourceWith(100, 100, strings.Repeat("m", 200)), 0, 100, eventMatcher{})
 	require.Greater(t, size(out), ResultBudget, "the test needs a result over the budget")
 
 	out.fitEvents()
 	assert.LessOrEqual(t, size(out), ResultBudget)
-	require.NotEmpty(t, out.Events)
+	assert.GreaterOrEqual(t, len(out.Events), minPageEvents)
 	assert.Equal(t, out.Events[len(out.Events)-1].Seq, *out.NextCursor)
+}
+
+func TestFitEventsKeepsMinimumPage(t *testing.T) {
+	var st executor.Status
+	for i := 0; i < 200; i++ {
+		st.Instances = append(st.Instances, executor.InstanceInfo{ID: strings.Repeat("i", 300)})
+	}
+	out := fitBudget(st, 0)
+	out.EventPage = readEventPage(sourceWith(100, 100, "queued"), 0, 100, eventMatcher{})
+
+	out.fitEvents()
+	assert.Len(t, out.Events, minPageEvents, "a listing over the budget still leaves a page of events")
+	assert.Equal(t, int64(minPageEvents), *out.NextCursor)
+	assert.Contains(t, out.Note, "over the size budget")
 }
