@@ -164,6 +164,9 @@ func (q *sessionSender) sendMissed(ctx context.Context, first, last int64) bool 
 // is not initialized yet. It returns false when the session has left or the
 // sender is stopped, and true once the event is sent or cannot be sent at
 // all, which it logs.
+//
+// NOTE: an HTTP session abandoned without a DELETE is never unregistered,
+// so its sender retries every retryMax until the server stops.
 func (q *sessionSender) sendRetrying(ctx context.Context, level mcp.LoggingLevel, data EventData) bool {
 	delay := q.n.opts.retryMin
 	started := time.Now()
