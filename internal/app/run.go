@@ -157,6 +157,9 @@ func printPoolLine(out io.Writer, st executor.Status) {
 
 func printEvents(out io.Writer, events <-chan executor.Event) {
 	for ev := range events {
+		if ev.Level == executor.LevelDebug {
+			continue // score updates, which the summary and pool lines already show
+		}
 		subject := ev.TaskID
 		if ev.InstanceID != "" {
 			subject += "/" + ev.InstanceID

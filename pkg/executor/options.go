@@ -70,6 +70,12 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the pool's logs. Nil means no logs.
 	Logger *zap.Logger
+	// EventLog stores every event the pool publishes. Nil means an
+	// in-memory log of the last EventLogSize events.
+	EventLog EventLog
+	// EventLogSize is how many events the default in-memory log keeps.
+	// Zero means DefaultEventLogSize.
+	EventLogSize int
 }
 
 func (o Options) withDefaults() Options {
@@ -121,6 +127,9 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
 	}
+	if o.EventLog == nil {
+		o.EventLog = NewMemoryLog(o.EventLogSize)
+	}
 	return o
 }
 
@@ -141,6 +150,9 @@ func (o Options) validate() error {
 			o.KillGrace, o.DrainWindow, o.TickInterval)
 	case o.Cols < 20 || o.Rows < 5 || o.Cols > 1000 || o.Rows > 1000:
 		return fmt.Errorf("terminal size %dx%d is out of range: use at least 20 columns and 5 rows", o.Cols, o.Rows)
+	case o.EventLogSize < 0:
+		return fmt.Errorf("event log size %d is negative: use 0 for the default of %d events", o.EventLogSize,
+			DefaultEventLogSize)
 	case o.TranscriptBytes < 1024:
 		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
 	}

@@ -35,9 +35,11 @@ var (
 
 // Pool runs tasks on at most MaxInstances agent instances at once.
 type Pool struct {
-	opts Options
-	log  *zap.Logger
-	bus  *bus
+	opts     Options
+	log      *zap.Logger
+	bus      *bus
+	eventLog EventLog
+	observed *observations
 
 	mu        sync.Mutex
 	closed    bool
@@ -79,6 +81,8 @@ func New(opts Options) (*Pool, error) {
 		log:       opts.Logger,
 		bus:       newBus(),
 		queue:     q,
+		eventLog:  opts.EventLog,
+		observed:  newObservations(),
 		tasks:     make(map[string]*task),
 		names:     make(map[string]string),
 		instances: make(map[string]*Instance),
@@ -130,6 +134,7 @@ func (p *Pool) tick() {
 		res, live := inst.tick(now, table)
 		if live {
 			results = append(results, res)
+			p.publishObservation(inst, res)
 		}
 		for _, note := range inst.takeNotes() {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
@@ -138,7 +143,8 @@ func (p *Pool) tick() {
 		if live && inst.verdictChanged(res) && (res.Verdict == scoring.Warn || res.Verdict == scoring.NeedsInput ||
 			res.Verdict == scoring.PausedUpstream) {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID, InstanceID: inst.id,
-				Message: fmt.Sprintf("%s: %s", res.Verdict, res.Reason), Score: res.Score, Parts: res.Parts})
+				Message: fmt.Sprintf("%s: %s", res.Verdict, res.Reason), Score: res.Score, Parts: res.Parts,
+				Verdict: res.Verdict.String(), Reason: res.Reason})
 		}
 		if live && res.Verdict == scoring.Done && inst.lingering(now) {
 			p.killAsync(inst, "the agent reported its result but did not exit")
@@ -149,7 +155,8 @@ func (p *Pool) tick() {
 		}
 		reason := killReason(res)
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
-			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts})
+			InstanceID: inst.id, Message: "killing instance: " + reason, Score: res.Score, Parts: res.Parts,
+			Verdict: res.Verdict.String(), Reason: reason})
 		inst.noteKillVerdict(res)
 		p.killAsync(inst, reason)
 	}

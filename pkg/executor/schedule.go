@@ -109,7 +109,7 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		p.publishUpstreamEndLocked(t, inst, info, cause)
 	case info.KillReason != "":
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
-			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts})
+			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts, Reason: info.KillReason})
 		reason := fmt.Sprintf("attempt %d killed: %s", info.Attempt, info.KillReason)
 		if !requeue || p.closed {
 			p.endTaskLocked(t, queue.Stopped, TaskCancelled, reason)
@@ -194,10 +194,15 @@ func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {
 		t.lastError = reason
 	}
 	level, msg := LevelInfo, "task "+state.String()
-	if state != TaskSucceeded {
+	switch state {
+	case TaskSucceeded:
+	case TaskFailed:
+		level, msg = LevelError, fmt.Sprintf("task %s: %s", state, reason)
+	default:
 		level, msg = LevelWarning, fmt.Sprintf("task %s: %s", state, reason)
 	}
-	p.publish(Event{Kind: EventTaskFinished, Level: level, TaskID: t.id, Message: msg, TaskState: state.String()})
+	p.publish(Event{Kind: EventTaskFinished, Level: level, TaskID: t.id, Message: msg, TaskState: state.String(),
+		Reason: reason})
 }
 
 // shutdown stops scheduling, kills every running instance and waits for

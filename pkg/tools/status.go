@@ -19,11 +19,13 @@ type StatusInput struct {
 	TaskID     string `json:"task_id,omitempty" jsonschema:"Show only this task (id or name) and its instances."`
 	InstanceID string `json:"instance_id,omitempty" jsonschema:"Show only this instance and its task."`
 	TailLines  int    `json:"tail_lines,omitempty" jsonschema:"Rows of each instance's rendered screen to include, 0 to 40. Default 15."`
+	EventsInput
 }
 
 // StatusOutput is the result of the status tool.
 type StatusOutput struct {
 	executor.Status
+	EventPage
 	Truncated bool   `json:"truncated,omitempty" jsonschema:"True when screen tails were shortened to fit the size budget; filter by task or instance to see more."`
 	Note      string `json:"note,omitempty"`
 }
@@ -33,7 +35,9 @@ func statusTool() mcp.Tool {
 		mcp.WithDescription("Show the pool (slots used, queued, running, succeeded, failed) and each task and "+
 			"instance: state, productivity score 0-100 with its parts and the verdict, files created, seconds "+
 			"since last activity, the last rows of its rendered terminal screen as plain text, and the exit "+
-			"code or kill reason. Filter with task_id or instance_id. Read-only; call it as often as needed."),
+			"code or kill reason. Filter with task_id or instance_id. With events_after, it also pages the pool's "+
+			"event log (starts, state changes, scores, warnings, kills, exits, finished tasks) from a cursor. "+
+			"Read-only; call it as often as needed."),
 		mcp.WithInputSchema[StatusInput](),
 		mcp.WithOutputSchema[StatusOutput](),
 		mcp.WithTitleAnnotation("Pool status"),
@@ -52,11 +56,17 @@ func (s *Server) status(_ context.Context, in StatusInput) (StatusOutput, error)
 	if tail == 0 {
 		tail = 15
 	}
+	events, err := s.eventRequest(in.EventsInput)
+	if err != nil {
+		return StatusOutput{}, err
+	}
 	st, err := s.pool.Status(executor.Filter{TaskID: in.TaskID, InstanceID: in.InstanceID, TailLines: tail})
 	if err != nil {
 		return StatusOutput{}, err
 	}
-	return fitBudget(st, tail), nil
+	out := fitBudget(st, tail)
+	s.addEvents(&out, events, in, st)
+	return out, nil
 }
 
 // fitBudget shortens screen tails until the result fits ResultBudget.

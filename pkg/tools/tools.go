@@ -7,7 +7,7 @@ package tools
 
 import (
 	"context"
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -44,9 +44,7 @@ type Server struct {
 	// progress records which progress notifications the stdio transport
 	// has written.
 	progress *progressLedger
-
-	mu       sync.Mutex
-	sessions map[string]bool
+	notify   *notifier
 }
 
 // New builds the MCP server and registers every tool.
@@ -61,19 +59,12 @@ func New(pool *executor.Pool, opts Options) *Server {
 		opts.WaitMax = DefaultWaitMax
 	}
 	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, waitMax: opts.WaitMax,
-		progress: newProgressLedger(), sessions: make(map[string]bool)}
+		progress: newProgressLedger()}
 	hooks := &server.Hooks{}
-	hooks.AddOnRegisterSession(func(_ context.Context, session server.ClientSession) {
-		s.mu.Lock()
-		s.sessions[session.SessionID()] = true
-		s.mu.Unlock()
-	})
-	hooks.AddOnUnregisterSession(func(_ context.Context, session server.ClientSession) {
-		s.mu.Lock()
-		delete(s.sessions, session.SessionID())
-		s.mu.Unlock()
-	})
 	hooks.AddOnError(func(_ context.Context, id any, method mcp.MCPMethod, _ any, err error) {
+		if errors.Is(err, server.ErrNotificationChannelBlocked) {
+			return // the notifier retries these and logs each wait once
+		}
 		s.log.Error("request failed", zap.Any("id", id), zap.String("method", string(method)), zap.Error(err))
 	})
 	s.mcp = server.NewMCPServer(opts.Name, opts.Version,
@@ -87,6 +78,8 @@ func New(pool *executor.Pool, opts Options) *Server {
 		server.WithTaskCapabilities(true, true, true),
 		server.WithMaxConcurrentTasks(maxConcurrentTasks),
 	)
+	s.notify = newNotifier(pool, s.mcp, opts.Logger, defaultNotifyOptions())
+	s.notify.trackSessions(hooks)
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(waitTool(s.waitMax), handleRequest(s.wait))
