@@ -46,7 +46,14 @@ type PlainText struct {
 // Append converts p and appends the text to dst. An incomplete sequence or
 // trailing whitespace at the end of p is kept until a later call decides it.
 func (c *PlainText) Append(dst, p []byte) []byte {
-	for _, b := range p {
+	for i := 0; i < len(p); i++ {
+		b := p[i]
+		if c.state == plainGround && isPrintable(b) {
+			run := printableRun(p[i:])
+			dst = c.text(dst, run)
+			i += len(run) - 1
+			continue
+		}
 		switch c.state {
 		case plainGround:
 			dst = c.ground(dst, b)
@@ -71,6 +78,8 @@ func (c *PlainText) Append(dst, p []byte) []byte {
 	return dst
 }
 
+// ground handles a byte outside any sequence that is not printable; Append
+// copies runs of printable bytes itself.
 func (c *PlainText) ground(dst []byte, b byte) []byte {
 	switch {
 	case b == asciiESC:
@@ -83,16 +92,27 @@ func (c *PlainText) ground(dst []byte, b byte) []byte {
 		c.pendingCR = true
 	case b == ' ' || b == '\t':
 		c.hold(b, 1)
-	case b < 0x20 || b == 0x7f:
-		// BEL, BS and the other controls draw nothing.
-	default:
-		dst = c.text(dst, b)
 	}
+	// BEL, BS, DEL and the other controls draw nothing.
 	return dst
 }
 
-// text appends the printable byte b after the whitespace held before it.
-func (c *PlainText) text(dst []byte, b byte) []byte {
+// isPrintable reports whether b is drawn as text: not a control, not DEL and
+// not whitespace. Bytes of UTF-8 sequences count as printable.
+func isPrintable(b byte) bool { return b > ' ' && b != 0x7f }
+
+// printableRun returns the leading bytes of p that are printable.
+func printableRun(p []byte) []byte {
+	n := 0
+	for n < len(p) && isPrintable(p[n]) {
+		n++
+	}
+	return p[:n]
+}
+
+// text appends the printable bytes run after the whitespace pending before
+// it.
+func (c *PlainText) text(dst, run []byte) []byte {
 	if c.pendingCR && c.lineHasText {
 		// Text after a lone CR overwrites the line on a terminal. It goes
 		// on a line of its own here, so neither text is lost.
@@ -101,13 +121,15 @@ func (c *PlainText) text(dst []byte, b byte) []byte {
 	c.pendingCR = false
 	dst = append(dst, c.pendingSpace...)
 	c.pendingSpace = c.pendingSpace[:0]
-	if b&0xc0 != 0x80 {
-		// The first byte of a UTF-8 sequence, or ASCII, starts a new rune.
-		c.col++
+	for _, b := range run {
+		if b&0xc0 != 0x80 {
+			// The first byte of a UTF-8 sequence, or ASCII, starts a rune.
+			c.col++
+		}
 	}
 	c.lineHasText = true
 	c.newlines = 0
-	return append(dst, b)
+	return append(dst, run...)
 }
 
 // newline writes a newline from the output, unless it would make a second

@@ -94,3 +94,13 @@ func TestPlainTextRecordingInChunks(t *testing.T) {
 
 	assert.True(t, bytes.Equal(want, got), "the writes as recorded give the same text as one write")
 }
+
+func BenchmarkPlainTextRecording(b *testing.B) {
+	raw := loadRecording(b)
+	var c PlainText
+	var out []byte
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		out = c.Append(out[:0], raw)
+	}
+}
