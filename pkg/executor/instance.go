@@ -156,8 +156,8 @@ func (i *Instance) run() {
 
 // readOutput drains the PTY master into the transcript, its plain text and
 // the screen. It does no rendering itself, so a flooding agent is never
-// slowed down by the emulator. On Linux the read fails with EIO once every slave descriptor is
-// closed: that is the normal end of output.
+// slowed down by the emulator. On Linux the read fails with EIO once every
+// slave descriptor is closed: that is the normal end of output.
 func (i *Instance) readOutput() {
 	defer close(i.readerDone)
 	buf := make([]byte, 32*1024)
