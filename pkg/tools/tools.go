@@ -1,8 +1,8 @@
-// Package tools exposes an executor pool as MCP tools: spawn, status, kill,
-// intervene and decompose. Each tool is a thin adapter: it checks its input, calls the
-// pool and returns structured output. Mistakes a model can fix come back as
-// tool results with isError set and a message that names the bad value and
-// the fix; Go errors are kept for faults of the server itself.
+// Package tools exposes an executor pool as MCP tools: spawn, status, output,
+// kill, intervene and decompose. Each tool is a thin adapter: it checks its
+// input, calls the pool and returns structured output. Mistakes a model can
+// fix come back as tool results with isError set and a message that names the
+// bad value and the fix; Go errors are kept for faults of the server itself.
 package tools
 
 import (
@@ -73,6 +73,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	)
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
+	s.mcp.AddTool(outputTool(), handle(s.output))
 	s.mcp.AddTool(killTool(), handle(s.kill))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
 	s.mcp.AddTool(decomposeTool(), handle(s.decompose))
@@ -89,7 +90,8 @@ func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Poll status to follow ` +
-	`scores, screens and states; idle or unproductive instances are killed and their tasks retried. ` +
+	`scores, screens and states, and output to read an instance's screen or transcript in pages; idle ` +
+	`or unproductive instances are killed and their tasks retried. ` +
 	`Use intervene to answer an agent's question and kill to stop one. decompose turns a goal into ` +
 	`a validated task graph to review or submit.`
 
