@@ -20,14 +20,16 @@ import (
 )
 
 // startOutputPool runs a pool whose agent is command, with opts, and stops
-// it when the test ends.
+// it when the test ends. It logs to the test unless opts has a logger.
 func startOutputPool(t *testing.T, command string, opts executor.Options) *executor.Pool {
 	t.Helper()
 	opts.Agent = agent.MustParse(command)
 	opts.WorkspaceRoot = filepath.Join(t.TempDir(), "workspaces")
 	opts.TickInterval = 100 * time.Millisecond
 	opts.KillGrace = time.Second
-	opts.Logger = zaptest.NewLogger(t)
+	if opts.Logger == nil {
+		opts.Logger = zaptest.NewLogger(t)
+	}
 	pool, err := executor.New(opts)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
