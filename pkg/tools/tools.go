@@ -1,8 +1,10 @@
 // Package tools exposes an executor pool as MCP tools: spawn, status, output,
 // kill, intervene and decompose. Each tool is a thin adapter: it checks its
-// input, calls the pool and returns structured output. Mistakes a model can
-// fix come back as tool results with isError set and a message that names the
-// bad value and the fix; Go errors are kept for faults of the server itself.
+// input, calls the pool and returns structured output. Resource templates
+// give each instance's screen and transcript and each task's record, with
+// subscriptions. Mistakes a model can fix come back as tool results with
+// isError set and a message that names the bad value and the fix; Go errors
+// are kept for faults of the server itself.
 package tools
 
 import (
@@ -39,9 +41,12 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[string]bool
+
+	subs *subscriptions
 }
 
-// New builds the MCP server and registers every tool.
+// New builds the MCP server and registers every tool and resource template.
+// Run WatchResources to send resource updates to subscribers.
 func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
@@ -49,8 +54,10 @@ func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Name == "" {
 		opts.Name = "axiom-mcp"
 	}
-	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, sessions: make(map[string]bool)}
+	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, sessions: make(map[string]bool),
+		subs: newSubscriptions()}
 	hooks := &server.Hooks{}
+	s.addSubscriptionHooks(hooks)
 	hooks.AddOnRegisterSession(func(_ context.Context, session server.ClientSession) {
 		s.mu.Lock()
 		s.sessions[session.SessionID()] = true
@@ -66,6 +73,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	})
 	s.mcp = server.NewMCPServer(opts.Name, opts.Version,
 		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(true, false),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithHooks(hooks),
@@ -77,6 +85,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	s.mcp.AddTool(killTool(), handle(s.kill))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
 	s.mcp.AddTool(decomposeTool(), handle(s.decompose))
+	s.addResources()
 	if opts.DebugTools {
 		s.mcp.AddTool(panicTool(), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			panic("debug_panic was called")
