@@ -133,7 +133,7 @@ type Status struct {
 	Pool PoolInfo `json:"pool"`
 	// TasksMatched is how many tasks the filter selects before Offset and
 	// Limit cut them to a page.
-	TasksMatched int            `json:"tasks_matched"`
+	TasksMatched int            `json:"tasks_matched" jsonschema:"Number of tasks the filter selects, before offset and limit."`
 	Tasks        []TaskInfo     `json:"tasks"`
 	Instances    []InstanceInfo `json:"instances"`
 }

@@ -37,7 +37,7 @@ type StatusOutput struct {
 	executor.Status
 	NextOffset int    `json:"next_offset,omitempty" jsonschema:"Offset of the next page of tasks; absent on the last page."`
 	Truncated  bool   `json:"truncated,omitempty" jsonschema:"True when tasks were left out or screen tails were shortened; note says which and how to see them."`
-	Note       string `json:"note,omitempty"`
+	Note       string `json:"note,omitempty" jsonschema:"What the result left out and which call returns it."`
 }
 
 func statusTool() mcp.Tool {
