@@ -41,8 +41,9 @@ type poolRun struct {
 	stop func()
 }
 
-// startPool starts the pool of cfg and forwards its events to the MCP
-// server. stop ends every instance and waits for both goroutines.
+// startPool starts the pool of cfg, forwards its events to the MCP server
+// and sends resource updates to subscribers. stop ends every instance and
+// waits for the three goroutines.
 func startPool(cfg Config) (*poolRun, error) {
 	opts, err := cfg.poolOptions()
 	if err != nil {
@@ -56,9 +57,10 @@ func startPool(cfg Config) (*poolRun, error) {
 		Planner: cfg.agentPlanner(), WaitMax: cfg.WaitMax})
 	poolCtx, stopPool := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
 	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
+	go func() { defer wg.Done(); srv.WatchResources(poolCtx) }()
 	return &poolRun{opts: opts, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
 }
 

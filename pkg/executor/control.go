@@ -133,17 +133,29 @@ type PoolInfo struct {
 
 // Status is a snapshot of the pool, its tasks and their instances.
 type Status struct {
-	Pool      PoolInfo       `json:"pool"`
-	Tasks     []TaskInfo     `json:"tasks"`
-	Instances []InstanceInfo `json:"instances"`
+	Pool PoolInfo `json:"pool"`
+	// TasksMatched is how many tasks the filter selects before Offset and
+	// Limit cut them to a page.
+	TasksMatched int            `json:"tasks_matched" jsonschema:"Number of tasks the filter selects, before offset and limit."`
+	Tasks        []TaskInfo     `json:"tasks"`
+	Instances    []InstanceInfo `json:"instances"`
 }
 
 // Filter selects tasks and instances for Status. Empty fields select all.
 type Filter struct {
 	TaskID     string
 	InstanceID string
+	// State selects the tasks in this state, named as TaskState.String
+	// names it.
+	State string
+	// Offset skips that many selected tasks, in submission order, and Limit
+	// caps the tasks that follow; zero means no cap. Status shows the
+	// instances of the tasks it returns.
+	Offset, Limit int
 	// TailLines is how many screen rows each instance shows. Zero means 15.
 	TailLines int
+	// LiveTailsOnly leaves the screen tail of ended instances empty.
+	LiveTailsOnly bool
 }
 
 // Status returns the pool summary and the tasks and instances the filter
@@ -152,40 +164,24 @@ func (p *Pool) Status(f Filter) (Status, error) {
 	if f.TailLines == 0 {
 		f.TailLines = 15
 	}
-	p.mu.Lock()
-	if f.TaskID != "" {
-		if _, ok := p.tasks[f.TaskID]; !ok {
-			if id, byName := p.names[f.TaskID]; byName {
-				f.TaskID = id
-			} else {
-				p.mu.Unlock()
-				return Status{}, fmt.Errorf("task %q not found: call status without a filter to list task ids", f.TaskID)
-			}
-		}
+	if err := f.validate(); err != nil {
+		return Status{}, err
 	}
-	if f.InstanceID != "" {
-		if _, ok := p.instances[f.InstanceID]; !ok {
-			p.mu.Unlock()
-			return Status{}, fmt.Errorf("%w: %q: call status without a filter to list instance ids",
-				ErrInstanceNotFound, f.InstanceID)
-		}
+	p.mu.Lock()
+	if err := p.resolveFilterLocked(&f); err != nil {
+		p.mu.Unlock()
+		return Status{}, err
 	}
 	st := Status{Pool: p.poolInfoLocked(), Tasks: []TaskInfo{}, Instances: []InstanceInfo{}}
+	matched := p.selectTasksLocked(f)
+	st.TasksMatched = len(matched)
 	var selected []*Instance
-	for _, t := range p.order {
-		if f.TaskID != "" && t.id != f.TaskID {
-			continue
-		}
-		if f.InstanceID == "" {
-			st.Tasks = append(st.Tasks, t.info())
-		}
+	for _, t := range page(matched, f.Offset, f.Limit) {
+		st.Tasks = append(st.Tasks, t.info())
 		for _, id := range t.instances {
 			if f.InstanceID == "" || f.InstanceID == id {
 				selected = append(selected, p.instances[id])
 			}
-		}
-		if f.InstanceID != "" && p.instances[f.InstanceID].taskID == t.id {
-			st.Tasks = append(st.Tasks, t.info())
 		}
 	}
 	p.mu.Unlock()
@@ -193,7 +189,7 @@ func (p *Pool) Status(f Filter) (Status, error) {
 
 	now := p.opts.Now()
 	for _, inst := range selected {
-		st.Instances = append(st.Instances, inst.Info(now, f.TailLines))
+		st.Instances = append(st.Instances, inst.statusInfo(now, f))
 	}
 	sort.SliceStable(st.Instances, func(a, b int) bool {
 		return st.Instances[a].StartedAt.Before(st.Instances[b].StartedAt)

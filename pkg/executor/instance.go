@@ -57,6 +57,7 @@ type Instance struct {
 	pid           int
 	screen        *screen.Screen
 	transcript    *transcript
+	text          *textLog // the transcript as plain text, for clients to read
 	watcher       *watch.Watcher
 	input         *inputWriter
 	stream        *claudecode.Stream     // set for stream-json profiles
@@ -106,6 +107,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		cfg: cfg, log: cfg.Logger.With(zap.String("instance", cfg.ID), zap.String("task", cfg.TaskID)),
 		cmd: cmd, master: master, pid: cmd.Process.Pid,
 		transcript:   newTranscript(cfg.TranscriptBytes),
+		text:         newTextLog(cfg.TranscriptBytes),
 		watcher:      watcher,
 		readerDone:   make(chan struct{}),
 		exited:       make(chan struct{}),
@@ -155,10 +157,10 @@ func (i *Instance) run() {
 	go i.supervise()
 }
 
-// readOutput drains the PTY master into the transcript and the screen. It
-// does no rendering itself, so a flooding agent is never slowed down by the
-// emulator. On Linux the read fails with EIO once every slave descriptor is
-// closed: that is the normal end of output.
+// readOutput drains the PTY master into the transcript, its plain text and
+// the screen. It does no rendering itself, so a flooding agent is never
+// slowed down by the emulator. On Linux the read fails with EIO once every
+// slave descriptor is closed: that is the normal end of output.
 func (i *Instance) readOutput() {
 	defer close(i.readerDone)
 	buf := make([]byte, 32*1024)
@@ -166,6 +168,7 @@ func (i *Instance) readOutput() {
 		n, err := i.master.Read(buf)
 		if n > 0 {
 			_, _ = i.transcript.Write(buf[:n])
+			_, _ = i.text.Write(buf[:n])
 			_, _ = i.screen.Write(buf[:n])
 			if i.stream != nil {
 				_, _ = i.stream.Write(buf[:n])

@@ -1,6 +1,8 @@
 // Package tools exposes an executor pool as MCP tools: spawn, status, wait,
-// kill, cancel, intervene and decompose. Each tool is a thin adapter: it checks
-// its input, calls the pool and returns structured output. Mistakes a model can fix come back as
+// output, kill, cancel, intervene and decompose. Each tool is a thin adapter:
+// it checks its input, calls the pool and returns structured output.
+// Resource templates give each instance's screen and transcript and each
+// task's record, with subscriptions. Mistakes a model can fix come back as
 // tool results with isError set and a message that names the bad value and
 // the fix; Go errors are kept for faults of the server itself.
 package tools
@@ -45,9 +47,11 @@ type Server struct {
 	// has written.
 	progress *progressLedger
 	notify   *notifier
+	subs     *subscriptions
 }
 
-// New builds the MCP server and registers every tool.
+// New builds the MCP server and registers every tool and resource template.
+// Run WatchResources to send resource updates to subscribers.
 func New(pool *executor.Pool, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
@@ -59,8 +63,9 @@ func New(pool *executor.Pool, opts Options) *Server {
 		opts.WaitMax = DefaultWaitMax
 	}
 	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, waitMax: opts.WaitMax,
-		progress: newProgressLedger()}
+		progress: newProgressLedger(), subs: newSubscriptions()}
 	hooks := &server.Hooks{}
+	s.addSubscriptionHooks(hooks)
 	hooks.AddOnError(func(_ context.Context, id any, method mcp.MCPMethod, _ any, err error) {
 		if errors.Is(err, server.ErrNotificationChannelBlocked) {
 			return // the notifier retries these and logs each wait once
@@ -69,6 +74,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 	})
 	s.mcp = server.NewMCPServer(opts.Name, opts.Version,
 		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(true, false),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithHooks(hooks),
@@ -83,10 +89,12 @@ func New(pool *executor.Pool, opts Options) *Server {
 	s.mcp.AddTool(spawnTool(), handle(s.spawn))
 	s.mcp.AddTool(statusTool(), handle(s.status))
 	s.mcp.AddTool(waitTool(s.waitMax), handleRequest(s.wait))
+	s.mcp.AddTool(outputTool(), handle(s.output))
 	s.mcp.AddTool(killTool(), handle(s.kill))
 	s.mcp.AddTool(cancelTool(), handle(s.cancel))
 	s.mcp.AddTool(interveneTool(), handle(s.intervene))
 	s.mcp.AddTool(decomposeTool(), handle(s.decompose))
+	s.addResources()
 	if opts.DebugTools {
 		s.mcp.AddTool(panicTool(), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			panic("debug_panic was called")
@@ -104,11 +112,11 @@ const maxConcurrentTasks = 100
 
 const instructions = `axiom-mcp runs coding-agent instances in parallel, each in its own terminal ` +
 	`and workspace. Call spawn with one or more tasks; it returns at once. Call wait to block until ` +
-	`tasks finish, and status to follow scores, screens and states; idle or unproductive instances ` +
-	`are killed and their tasks retried. ` +
-	`Use intervene to answer an agent's question, kill to stop an instance and cancel to drop ` +
-	`tasks with the tasks that depend on them. decompose turns a goal into a validated task graph ` +
-	`to review or submit.`
+	`tasks finish, status to follow scores, screens and states, and output to read an instance's ` +
+	`screen or transcript in pages; idle or unproductive instances are killed and their tasks ` +
+	`retried. Use intervene to answer an agent's question, kill to stop an instance and cancel to ` +
+	`drop tasks with the tasks that depend on them. decompose turns a goal into a validated task ` +
+	`graph to review or submit.`
 
 func panicTool() mcp.Tool {
 	return mcp.NewTool("debug_panic",
