@@ -274,6 +274,9 @@ func (p *Pool) prepareLocked(specs []TaskSpec) ([]*task, error) {
 			t.maxAttempts = p.opts.MaxAttempts
 		}
 		t.workspace = p.workspacePath(t)
+		if err := p.checkNewWorkdir(t); err != nil {
+			return nil, fmt.Errorf("%s: %w", taskLabel(i, spec), err)
+		}
 		p.planWorktree(t)
 		launch, err := p.resolveLaunch(spec, taskLabel(i, spec))
 		if err != nil {

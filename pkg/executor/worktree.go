@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,6 +70,54 @@ func (p *Pool) planWorktree(t *task) {
 	}
 	t.git = &taskWorktree{repo: repo}
 	t.workspace = filepath.Join(p.opts.WorkspaceRoot, t.id, filepath.FromSlash(repo.Subdir))
+}
+
+// checkNewWorkdir rejects a workdir that would put a plain directory into a
+// git repository: a path through a .git directory, or a missing directory
+// whose nearest existing parent lies in a work tree outside the workspace
+// root. Such a task would write into the repository's own work tree.
+func (p *Pool) checkNewWorkdir(t *task) error {
+	if t.spec.Workdir == "" {
+		return nil
+	}
+	if slices.Contains(strings.Split(filepath.ToSlash(t.workspace), "/"), ".git") {
+		return fmt.Errorf("workdir %q lies inside a .git directory: give a directory of the work tree, "+
+			"such as the repository's top level", t.spec.Workdir)
+	}
+	if _, err := os.Stat(t.workspace); err == nil {
+		return nil
+	}
+	parent := existingParent(t.workspace)
+	if parent == "" || isWithin(parent, p.opts.WorkspaceRoot) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), gitQueryTimeout)
+	defer cancel()
+	repo, ok, err := workspace.Detect(ctx, parent)
+	if err != nil || !ok {
+		return nil
+	}
+	return fmt.Errorf("workdir %q does not exist, and its parent %s is in the git repository %s, so a "+
+		"plain directory would be created inside that repository: give an existing directory of the "+
+		"repository to get a worktree of it, or a path outside it", t.spec.Workdir, parent, repo.TopLevel)
+}
+
+// existingParent returns the nearest existing directory above path, or "".
+func existingParent(path string) string {
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		if info, err := os.Stat(dir); err == nil && info.IsDir() {
+			return dir
+		}
+		if dir == filepath.Dir(dir) {
+			return ""
+		}
+	}
+}
+
+// isWithin reports whether path is dir or lies below it.
+func isWithin(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 // createWorktree adds the worktree that planWorktree chose and the

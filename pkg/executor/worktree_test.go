@@ -183,3 +183,25 @@ func TestChangedFilesRefreshedOnNewMoment(t *testing.T) {
 	assert.Equal(t, 1, fresh, "a new state runs git again")
 	assert.Equal(t, 1, expired, "an old list is made again")
 }
+
+func TestMissingWorkdirInsideRepositoryRejected(t *testing.T) {
+	repo := newGitRepo(t)
+	pool := startPool(t, Options{Thresholds: longThresholds()})
+
+	_, err := pool.Submit([]TaskSpec{{Prompt: "exit:0", Workdir: filepath.Join(repo, "no-such-dir")}})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a plain directory would be created inside that repository")
+	_, statErr := os.Stat(filepath.Join(repo, "no-such-dir"))
+	assert.ErrorIs(t, statErr, os.ErrNotExist)
+}
+
+func TestWorkdirInsideGitDirectoryRejected(t *testing.T) {
+	repo := newGitRepo(t)
+	pool := startPool(t, Options{Thresholds: longThresholds()})
+
+	_, err := pool.Submit([]TaskSpec{{Prompt: "exit:0", Workdir: filepath.Join(repo, ".git", "evil")}})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "lies inside a .git directory")
+}
