@@ -10,18 +10,24 @@ import (
 
 // stepReference matches a reference to other steps: "after", "once",
 // "depends on", "depend on" or "depending on", then an optional word such
-// as "step", then one or more numbers joined by commas, "and", "&" or "or".
-// Group 1 is the optional word and group 2 the numbers.
+// as "step", then one or more numbers or ranges ("1-3", "2 to 4") joined by
+// commas, "and", "&" or "or". Group 1 is the optional word and group 2 the
+// numbers.
 var stepReference = regexp.MustCompile(`(?i)\b(?:after|once|depends\s+on|depend\s+on|depending\s+on)\s+` +
 	`(?:the\s+)?((?:steps?|items?|tasks?)\s+)?` +
-	`(#?[0-9]+(?:\s*(?:,\s*and|,|and|&|or)\s*(?:(?:steps?|items?|tasks?)\s+)?#?[0-9]+)*)\b`)
+	`(#?[0-9]+(?:\s*(?:-|–|to|through)\s*#?[0-9]+)?` +
+	`(?:\s*(?:,\s*and|,|and|&|or)\s*(?:(?:steps?|items?|tasks?)\s+)?#?[0-9]+(?:\s*(?:-|–|to|through)\s*#?[0-9]+)?)*)\b`)
 
-// bareReferenceEnd matches what may follow a reference written without a
-// word such as "step", as in "after 1 and 3." or "once 2 is done". Any
-// other word, as in "after 5 minutes", means the number is not a step.
-var bareReferenceEnd = regexp.MustCompile(`(?i)^\s*(?:$|[^\w\s]|(?:is|are|has|have|then|done|finish\w*|complete\w*|succeed\w*)\b)`)
+// quantityAfter matches a unit word after a number, as in "after 5
+// minutes" or "once 3 tests pass". A reference written without a word such
+// as "step" and followed by such a word is a quantity, not a step.
+var quantityAfter = regexp.MustCompile(`(?i)^\s*(?:%|(?:ms|s|m|h|d|seconds?|secs?|minutes?|mins?|hours?|hrs?|` +
+	`days?|weeks?|months?|years?|times?|percent|attempts?|retries|tries|tests?|files?|lines?|requests?|` +
+	`users?|items?|bytes?|kb|mb|gb|errors?|failures?|runs?|builds?|commits?)\b)`)
 
-var digits = regexp.MustCompile(`[0-9]+`)
+// stepRange matches one number or range inside a reference.
+var stepRange = regexp.MustCompile(`([0-9]+)(?:\s*(?:-|–|to|through)\s*#?([0-9]+))?`)
+
 
 // referencedSteps returns, for each item, the indexes of the items it
 // refers to. A reference to the item itself or to a step past the end of
@@ -31,15 +37,18 @@ func referencedSteps(items []string) ([][]int, error) {
 	for i, text := range items {
 		for _, match := range stepReference.FindAllStringSubmatchIndex(text, -1) {
 			hasWord := match[2] >= 0
-			if !hasWord && !bareReferenceEnd.MatchString(text[match[1]:]) {
+			if !hasWord && quantityAfter.MatchString(text[match[1]:]) {
 				continue
 			}
 			phrase := text[match[0]:match[1]]
-			for _, number := range digits.FindAllString(text[match[4]:match[5]], -1) {
-				step, err := strconv.Atoi(number)
-				if err != nil || step < 1 || step > len(items) {
-					return nil, fmt.Errorf("step %d refers to step %s in %q, but the goal lists %d steps: "+
-						"correct the number; steps are counted from 1 in the order written", i+1, number, phrase, len(items))
+			steps, err := expandSteps(text[match[4]:match[5]])
+			if err != nil {
+				return nil, fmt.Errorf("step %d: %w in %q", i+1, err, phrase)
+			}
+			for _, step := range steps {
+				if step < 1 || step > len(items) {
+					return nil, fmt.Errorf("step %d refers to step %d in %q, but the goal lists %d steps: "+
+						"correct the number; steps are counted from 1 in the order written", i+1, step, phrase, len(items))
 				}
 				if step == i+1 {
 					return nil, fmt.Errorf("step %d refers to itself in %q: remove the reference or correct the number",
@@ -50,6 +59,35 @@ func referencedSteps(items []string) ([][]int, error) {
 		}
 	}
 	return deps, nil
+}
+
+// maxRange bounds a range of steps such as "1-3", so a typo like "1-9999"
+// is an error rather than a long loop.
+const maxRange = 1000
+
+// expandSteps returns the step numbers that the numbers and ranges of a
+// reference name, in order.
+func expandSteps(numbers string) ([]int, error) {
+	var steps []int
+	for _, m := range stepRange.FindAllStringSubmatch(numbers, -1) {
+		first, err := strconv.Atoi(m[1])
+		if err != nil {
+			return nil, fmt.Errorf("step number %q is invalid", m[1])
+		}
+		last := first
+		if m[2] != "" {
+			if last, err = strconv.Atoi(m[2]); err != nil {
+				return nil, fmt.Errorf("step number %q is invalid", m[2])
+			}
+		}
+		if last < first || last-first > maxRange {
+			return nil, fmt.Errorf("the range %d to %d is invalid: write the lower step first", first, last)
+		}
+		for step := first; step <= last; step++ {
+			steps = append(steps, step)
+		}
+	}
+	return steps, nil
 }
 
 // fileName matches a file name with an extension of lowercase letters and

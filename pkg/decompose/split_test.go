@@ -104,6 +104,26 @@ func TestSplitGoals(t *testing.T) {
 			want: []Task{{Name: "step-1", Prompt: "**Goal**: speed up\n1.5 seconds is too slow"}},
 		},
 		{
+			name: "reference at the start of an item",
+			goal: "1. a\n2. b\n3. after 1 and 2 do c\n4. after 3, do d",
+			want: []Task{
+				{Name: "step-1", Prompt: "a", Priority: 3},
+				{Name: "step-2", Prompt: "b", Priority: 2},
+				{Name: "step-3", Prompt: "after 1 and 2 do c", DependsOn: []string{"step-1", "step-2"}, Priority: 1},
+				{Name: "step-4", Prompt: "after 3, do d", DependsOn: []string{"step-3"}},
+			},
+		},
+		{
+			name: "ranges and comma lists",
+			goal: "1. a\n2. b\n3. c after steps 1-2\n4. d after 1, 3",
+			want: []Task{
+				{Name: "step-1", Prompt: "a", Priority: 3},
+				{Name: "step-2", Prompt: "b", Priority: 2},
+				{Name: "step-3", Prompt: "c after steps 1-2", DependsOn: []string{"step-1", "step-2"}, Priority: 1},
+				{Name: "step-4", Prompt: "d after 1, 3", DependsOn: []string{"step-1", "step-3"}},
+			},
+		},
+		{
 			name: "carriage returns",
 			goal: "1. First\r\n2. Second after step 1\r\n",
 			want: []Task{
