@@ -81,7 +81,7 @@ func decodeStrict(data []byte, out any) error {
 	if err := dec.Decode(out); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	return nil
+	return checkWholeNumbers(data, out)
 }
 
 // SetScoring applies one KEY=VALUE setting to the thresholds or the weights.

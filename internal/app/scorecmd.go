@@ -33,8 +33,9 @@ var errTargetsMissed = errors.New("targets missed")
 
 // ScoreCommand runs `axiom-mcp score`: args are the words after "score".
 // It writes results to stdout and errors to stderr, and returns the exit
-// status: 0 when every target is met, 1 when a target is missed or a file
-// cannot be read, and 2 on a usage error.
+// status: 0 when every target is met, 1 when a target is missed or a trace
+// cannot be read, and 2 on a usage error or a bad --config file, as the
+// other commands do.
 func ScoreCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, "axiom-mcp score: missing subcommand: use corpus\n\n"+scoreUsage)
@@ -137,7 +138,7 @@ func corpusSettings(opts corpusOptions) (scoring.Thresholds, scoring.Weights, er
 	if opts.config != "" {
 		fc, err := LoadFileConfig(opts.config)
 		if err != nil {
-			return th, w, err
+			return th, w, usageError{err}
 		}
 		th, w = fc.Thresholds, fc.Weights
 	}

@@ -156,10 +156,17 @@ func TestScoreCorpusInvalidConfig(t *testing.T) {
 
 	code, out, errOut := runScore("corpus", "--config", config)
 
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code, "a bad config file is a usage error, as for serve and run")
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, config)
 	assert.Contains(t, errOut, "field idle not found")
+}
+
+func TestScoreCorpusFractionalMinScore(t *testing.T) {
+	code, _, errOut := runScore("corpus", "--scoring", "min_score=20.5")
+
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "20.5 is not a whole number")
 }
 
 func TestScoreCorpusInvalidTrace(t *testing.T) {
