@@ -167,15 +167,59 @@ func TestHTTPRejectsForeignHostAndOrigin(t *testing.T) {
 
 func TestHTTPBearerToken(t *testing.T) {
 	tokenFile := filepath.Join(t.TempDir(), "token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte("s3cret-token\n"), 0o600))
+	require.NoError(t, os.WriteFile(tokenFile, []byte("s3cret-token-0123456789\n"), 0o600))
 	s := startHTTPServer(t, nil, "--token-file", tokenFile)
 
 	assert.Equal(t, http.StatusUnauthorized, s.post(t, nil))
 	assert.Equal(t, http.StatusUnauthorized, s.post(t, http.Header{"Authorization": {"Bearer wrong"}}))
-	assert.Equal(t, http.StatusOK, s.post(t, http.Header{"Authorization": {"Bearer s3cret-token"}}))
-	session := s.connect(t, http.Header{"Authorization": {"Bearer s3cret-token"}})
+	assert.Equal(t, http.StatusOK, s.post(t, http.Header{"Authorization": {"Bearer s3cret-token-0123456789"}}))
+	assert.Equal(t, http.StatusOK, s.post(t, http.Header{"Authorization": {"bearer s3cret-token-0123456789"}}),
+		"the scheme name is case-insensitive")
+	session := s.connect(t, http.Header{"Authorization": {"Bearer s3cret-token-0123456789"}})
 	_, err := session.ListTools(t.Context(), nil)
 	assert.NoError(t, err)
+}
+
+func TestHTTPShortTokenRejected(t *testing.T) {
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte("abc\n"), 0o600))
+
+	out, err := exec.Command(serverBin, "serve", "--http", "127.0.0.1:0", "--token-file", tokenFile,
+		"--workspace-root", t.TempDir()).CombinedOutput()
+
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr)
+	assert.Equal(t, 2, exitErr.ExitCode())
+	assert.Contains(t, string(out), "the bearer token has 3 characters")
+}
+
+func TestHTTPShutdownEndsPendingWait(t *testing.T) {
+	s := startHTTPServer(t, nil)
+	session := s.connect(t, nil)
+	res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: "spawn",
+		Arguments: map[string]any{"prompt": "sleep:60"}})
+	require.NoError(t, err)
+	require.False(t, res.IsError, "spawn: %s", text(res))
+	waited := make(chan error, 1)
+	go func() {
+		_, err := session.CallTool(context.Background(), &mcp.CallToolParams{Name: "wait",
+			Arguments: map[string]any{"timeout_seconds": 120}})
+		waited <- err
+	}()
+	time.Sleep(500 * time.Millisecond)
+
+	start := time.Now()
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-s.exit:
+		assert.NoError(t, err, "exit status after SIGTERM")
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not exit within 15s of SIGTERM")
+	}
+	s.exit <- nil // for the cleanup
+	elapsed := time.Since(start)
+	assert.NotContains(t, s.stderr.String(), "close HTTP connections failed",
+		"shutdown waited %s for the pending wait", elapsed)
 }
 
 func TestHTTPBeyondLoopbackNeedsToken(t *testing.T) {

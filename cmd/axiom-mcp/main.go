@@ -150,6 +150,11 @@ func runTasks(ctx context.Context, args []string) int {
 		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
 		return 2
 	}
+	// run prints every pool event itself, so its log shows only warnings
+	// and errors unless -log-level asks for more.
+	if !flagGiven(fs, "log-level") {
+		flags.logLevel = "warn"
+	}
 	cfg, cleanup, err := flags.config()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
@@ -244,4 +249,11 @@ func usage() {
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.
 `)
+}
+
+// flagGiven reports whether the flag name was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

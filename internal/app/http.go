@@ -29,6 +29,10 @@ type HTTPOptions struct {
 	AllowedHosts []string
 }
 
+// minTokenLength is the shortest bearer token accepted, so that a guessed
+// token is unlikely.
+const minTokenLength = 16
+
 // endpointPath is the path of the MCP endpoint.
 const endpointPath = "/mcp"
 
@@ -60,6 +64,10 @@ func (opts HTTPOptions) Listen() (net.Listener, error) {
 		return nil, fmt.Errorf("--http %s listens beyond loopback without a token: set --token-file FILE or "+
 			"AXIOM_MCP_TOKEN so that every client must send it as a bearer token, or listen on 127.0.0.1", opts.Addr)
 	}
+	if opts.Token != "" && len(opts.Token) < minTokenLength {
+		return nil, fmt.Errorf("the bearer token has %d characters: use at least %d, such as the output of "+
+			"`openssl rand -hex 16`", len(opts.Token), minTokenLength)
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", opts.Addr, err)
@@ -80,10 +88,15 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 		server.WithEndpointPath(endpointPath),
 		server.WithAllowedHosts(opts.AllowedHosts...),
 		server.WithHeartbeatInterval(30*time.Second))
+	// Requests run under base, which shutdown cancels first, so a pending
+	// wait returns at once instead of holding the shutdown.
+	base, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
 	httpSrv := &http.Server{
 		Handler:           guard(streamable, opts, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          zap.NewStdLog(log),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	endpoint := "http://" + ln.Addr().String() + endpointPath
 	log.Info("serving MCP over streamable HTTP", zap.String("url", endpoint),
@@ -97,6 +110,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
+	cancelRequests()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
 	_ = streamable.Shutdown(shutdownCtx)
@@ -116,14 +130,13 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 // reaches the MCP handler. The handler itself rejects Host headers that
 // are not loopback names or allowed hosts, against DNS rebinding.
 func guard(next http.Handler, opts HTTPOptions, log *zap.Logger) http.Handler {
-	want := []byte("Bearer " + opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, opts.AllowedHosts) {
 			log.Warn("request from a foreign origin rejected", zap.String("origin", origin), zap.String("remote", r.RemoteAddr))
 			http.Error(w, fmt.Sprintf("Forbidden: origin %q is not allowed", origin), http.StatusForbidden)
 			return
 		}
-		if opts.Token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		if opts.Token != "" && !bearerMatches(r.Header.Get("Authorization"), opts.Token) {
 			log.Warn("request without a valid bearer token rejected", zap.String("remote", r.RemoteAddr))
 			w.Header().Set("WWW-Authenticate", `Bearer realm="axiom-mcp"`)
 			http.Error(w, "Unauthorized: send the server's token as Authorization: Bearer TOKEN", http.StatusUnauthorized)
@@ -131,6 +144,16 @@ func guard(next http.Handler, opts HTTPOptions, log *zap.Logger) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerMatches reports whether an Authorization header carries token. The
+// scheme name is case-insensitive, as HTTP authentication schemes are.
+func bearerMatches(header, token string) bool {
+	scheme, credentials, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(credentials)), []byte(token)) == 1
 }
 
 // originAllowed reports whether a browser page at origin may call the

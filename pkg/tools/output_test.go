@@ -225,6 +225,9 @@ func TestOutputToolErrors(t *testing.T) {
 	id := spawnInstance(t, pool)
 	awaitOutput(t, mcpClient, map[string]any{"instance_id": id, "source": "transcript"},
 		func(o OutputResult) bool { return o.TotalBytes == 6 })
+	// The screen is rendered after the bytes arrive, off the read path.
+	awaitOutput(t, mcpClient, map[string]any{"instance_id": id, "source": "screen"},
+		func(o OutputResult) bool { return o.TotalBytes == 5 })
 	cases := []struct {
 		name string
 		args map[string]any

@@ -70,6 +70,10 @@ func New(pool *executor.Pool, opts Options) *Server {
 		if errors.Is(err, server.ErrNotificationChannelBlocked) {
 			return // the notifier retries these and logs each wait once
 		}
+		if errors.Is(err, context.Canceled) {
+			s.log.Info("request cancelled by the client", zap.Any("id", id), zap.String("method", string(method)))
+			return
+		}
 		s.log.Error("request failed", zap.Any("id", id), zap.String("method", string(method)), zap.Error(err))
 	})
 	s.mcp = server.NewMCPServer(opts.Name, opts.Version,
