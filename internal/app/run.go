@@ -92,8 +92,8 @@ func RunTasks(ctx context.Context, cfg Config, specs []executor.TaskSpec, out io
 	printers.Add(1)
 	go func() { defer printers.Done(); printEvents(out, events) }()
 
-	fmt.Fprintf(out, "running %d tasks, at most %d at once, workspaces under %s\n",
-		len(specs), opts.MaxInstances, opts.WorkspaceRoot)
+	fmt.Fprintf(out, "running %s, at most %d at once, workspaces under %s\n",
+		plural(len(specs), "task"), opts.MaxInstances, opts.WorkspaceRoot)
 	_, err = pool.Submit(specs)
 	if err != nil {
 		stopPool()
@@ -183,4 +183,12 @@ func printSummary(out io.Writer, st executor.Status) {
 	_ = w.Flush()
 	fmt.Fprintf(out, "\n%d succeeded, %d failed, %d cancelled, %d blocked\n",
 		st.Pool.Succeeded, st.Pool.Failed, st.Pool.Cancelled, st.Pool.Blocked)
+}
+
+// plural returns n with noun, adding an s unless n is 1: "1 task", "2 tasks".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -100,5 +100,5 @@ func TestKillWithoutRequeueBlocksDependents(t *testing.T) {
 	require.NoError(t, err)
 	blocked := waitTask(t, pool, tasks[1].ID, 10*time.Second)
 	assert.Equal(t, "blocked", blocked.State)
-	assert.Equal(t, "dependency build is cancelled", blocked.LastError)
+	assert.Equal(t, "dependency build was cancelled", blocked.LastError)
 }

@@ -125,7 +125,7 @@ func TestDependenciesRunInOrderAndBlock(t *testing.T) {
 	assert.Equal(t, "failed", waitTask(t, pool, tasks[2].ID, 10*time.Second).State)
 	blocked := waitTask(t, pool, tasks[3].ID, 10*time.Second)
 	assert.Equal(t, "blocked", blocked.State)
-	assert.Contains(t, blocked.LastError, "broken is failed")
+	assert.Contains(t, blocked.LastError, "broken failed")
 	assert.Equal(t, "blocked", waitTask(t, pool, tasks[4].ID, 10*time.Second).State)
 }
 

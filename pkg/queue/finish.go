@@ -178,11 +178,18 @@ func (q *Queue) spread(first []*entry, to State, reason func(via *entry) string)
 }
 
 // blockReason words why a dependent of cause is blocked: "dependency build
-// is failed", with "(through test)" when it depends on build only through
+// failed", with "(through test)" when it depends on build only through
 // test.
 func blockReason(cause *entry) func(via *entry) string {
 	return func(via *entry) string {
-		reason := fmt.Sprintf("dependency %s is %s", cause.label(), cause.state)
+		verb := "is " + cause.state.String()
+		switch cause.state.String() {
+		case "failed":
+			verb = "failed"
+		case "cancelled":
+			verb = "was cancelled"
+		}
+		reason := fmt.Sprintf("dependency %s %s", cause.label(), verb)
 		if via != nil {
 			reason += fmt.Sprintf(" (through %s)", via.label())
 		}

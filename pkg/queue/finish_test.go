@@ -20,9 +20,9 @@ func TestFailureBlocksChain(t *testing.T) {
 	res := finish(t, q, "t-1", Failure)
 	assert.Equal(t, Failed, res.State)
 	require.Len(t, res.Blocked, 2)
-	assert.Equal(t, Change{ID: "t-2", From: Pending, To: Blocked, Reason: "dependency build is failed"}, res.Blocked[0])
+	assert.Equal(t, Change{ID: "t-2", From: Pending, To: Blocked, Reason: "dependency build failed"}, res.Blocked[0])
 	assert.Equal(t, Change{ID: "t-3", From: Pending, To: Blocked,
-		Reason: "dependency build is failed (through test)"}, res.Blocked[1])
+		Reason: "dependency build failed (through test)"}, res.Blocked[1])
 	assert.Equal(t, Blocked, state(t, q, "t-3"))
 	assert.Equal(t, Running, state(t, q, "t-4"), "an unrelated task is untouched")
 }
@@ -50,7 +50,7 @@ func TestStoppedTaskBlocksDependents(t *testing.T) {
 	res := finish(t, q, "a", Stopped)
 	assert.Equal(t, Cancelled, res.State)
 	require.Len(t, res.Blocked, 1)
-	assert.Equal(t, "dependency a is cancelled", res.Blocked[0].Reason)
+	assert.Equal(t, "dependency a was cancelled", res.Blocked[0].Reason)
 }
 
 func TestAddBlocksOnDeadDependency(t *testing.T) {
@@ -60,7 +60,7 @@ func TestAddBlocksOnDeadDependency(t *testing.T) {
 	finish(t, q, "a", Failure)
 	changes := add(t, q, Spec{ID: "b", DependsOn: []string{"a"}}, Spec{ID: "c", DependsOn: []string{"b"}})
 	assert.Equal(t, []string{"b", "c"}, changeIDs(changes))
-	assert.Equal(t, "dependency a is failed (through b)", changes[1].Reason)
+	assert.Equal(t, "dependency a failed (through b)", changes[1].Reason)
 	assert.Empty(t, drain(q, t0))
 }
 
