@@ -95,7 +95,8 @@
 // follow a tool_result. Waits end early when the client cancels the request
 // or the server closes. Without times, stall and error apply to every main
 // request with the prompt. With times=K (1 to 100), the Server counts the main
-// requests per prompt text and only the first K stall or fail. Later requests
+// requests per prompt text, up to the end of its last directive, and only
+// the first K stall or fail. Later requests
 // behave as if the directive were absent, so a retried prompt succeeds. With
 // after=N, times counts the requests after the first N. Stall and error share
 // that count, and error wins when both apply.

@@ -81,6 +81,18 @@ func TestScriptedErrorTimesThenScript(t *testing.T) {
 	assert.Equal(t, http.StatusOK, entries[2].Status)
 }
 
+func TestScriptedErrorCountIgnoresAppendedText(t *testing.T) {
+	_, httpServer := startTestServer(t)
+	prompt := "create a.txt [[error status=529 times=1]]"
+
+	first, _ := postMessages(t, httpServer.URL, mainRequest(false, promptMessage(prompt)))
+	retried, _ := postMessages(t, httpServer.URL, mainRequest(false,
+		promptMessage(prompt+"\n\nThis is attempt 2 of 3. The previous attempt was killed.")))
+
+	assert.Equal(t, 529, first.StatusCode)
+	assert.Equal(t, http.StatusOK, retried.StatusCode, "a note after the directives keeps the count")
+}
+
 func TestScriptedErrorThenStall(t *testing.T) {
 	server, httpServer := startTestServer(t)
 	prompt := "[[error status=429 times=1]] [[stall times=2]] create a.txt"

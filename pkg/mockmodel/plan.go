@@ -35,7 +35,7 @@ type replyBlock struct {
 type mainPlan struct {
 	reply reply
 	// prompt keys the request counter of [[stall times=K]] and
-	// [[error times=K]].
+	// [[error times=K]]: the prompt up to the end of its last directive.
 	prompt  string
 	stall   *stallSpec
 	failure *failureSpec
@@ -76,7 +76,7 @@ func planMain(req *messagesRequest) (mainPlan, *apiError) {
 	if planned.stopReason == "end_turn" && settings.talk > 0 {
 		planned = withTalk(planned, settings.talk)
 	}
-	return mainPlan{reply: planned, prompt: current.prompt, stall: settings.stall, failure: settings.failure}, nil
+	return mainPlan{reply: planned, prompt: counterKey(current.prompt), stall: settings.stall, failure: settings.failure}, nil
 }
 
 // planTurn returns the next step's tool call, or the text that ends the turn.
@@ -179,4 +179,15 @@ func firstLine(text string) string {
 // stepDecision returns the log text of step index of total.
 func stepDecision(index, total int, tool, summary string) string {
 	return fmt.Sprintf("step %d of %d: %s: %s", index+1, total, tool, summary)
+}
+
+// counterKey returns the prompt up to the end of its last directive. A
+// retried task may get text appended to its prompt, such as a note on the
+// previous attempt, and its requests must still count as the same prompt.
+func counterKey(prompt string) string {
+	matches := directivePattern.FindAllStringIndex(prompt, -1)
+	if len(matches) == 0 {
+		return prompt
+	}
+	return prompt[:matches[len(matches)-1][1]]
 }
