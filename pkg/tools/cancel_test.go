@@ -28,7 +28,7 @@ func TestClientReasonAddsGivenReason(t *testing.T) {
 }
 
 func TestSpawnTaskPassesOwns(t *testing.T) {
-	specs, err := SpawnInput{SpawnTask: SpawnTask{Owns: []string{"src"}, Prompt: "x"}}.specs()
+	specs, err := SpawnInput{SpawnTask: SpawnTask{Owns: []string{"src"}}, Prompt: "x"}.specs()
 	require.NoError(t, err)
 	require.Len(t, specs, 1)
 	assert.Equal(t, []string{"src"}, specs[0].Owns)

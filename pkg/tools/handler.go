@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -38,11 +39,11 @@ func handleRequest[In, Out any](fn func(context.Context, mcp.CallToolRequest, In
 		if err != nil {
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		text, err := json.Marshal(out)
+		text, err := encodeText(out)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s result: %w", req.Params.Name, err)
 		}
-		return mcp.NewToolResultStructured(out, string(text)), nil
+		return mcp.NewToolResultStructured(out, text), nil
 	}
 }
 
@@ -57,4 +58,17 @@ func decodeArguments(args map[string]any, target any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	return dec.Decode(target)
+}
+
+// encodeText returns v as JSON for the result's text block. It leaves <, >
+// and & as they are: escaping them for HTML would make code output up to
+// six times longer in that copy.
+func encodeText(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
 }

@@ -154,8 +154,10 @@ const outputTextBudget = ResultBudget - 1024
 
 // cutPage returns the longest prefix of data, ending at a character
 // boundary, that has at most limit bytes and at most budget bytes once
-// encoded as a JSON string. An incomplete UTF-8 character at the end is
-// left for the next page, because the rest of it may not be written yet.
+// encoded as a JSON string. The prefix holds at least one whole character
+// when data starts with one, even one longer than limit, so paging always
+// moves on. An incomplete UTF-8 character at the end is left for the next
+// page, because the rest of it may not be written yet.
 func cutPage(data []byte, limit, budget int) []byte {
 	size, encoded := 0, 0
 	for size < len(data) {
@@ -164,7 +166,7 @@ func cutPage(data []byte, limit, budget int) []byte {
 		}
 		r, n := utf8.DecodeRune(data[size:])
 		cost := jsonCost(r, n)
-		if size+n > limit || encoded+cost > budget {
+		if size > 0 && (size+n > limit || encoded+cost > budget) {
 			break
 		}
 		size += n

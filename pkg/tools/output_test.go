@@ -276,6 +276,8 @@ func TestCutPage(t *testing.T) {
 		{name: "escaped quote", data: `"x`, limit: 10, budget: 3, want: `"x`},
 		{name: "incomplete character", data: "ab\xe2\x94", limit: 10, budget: 100, want: "ab"},
 		{name: "invalid byte", data: "a\xffb", limit: 10, budget: 100, want: "a\xffb"},
+		{name: "character over the limit moves on", data: "😀x", limit: 1, budget: 100, want: "😀"},
+		{name: "escape over the budget moves on", data: "<x", limit: 10, budget: 2, want: "<"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

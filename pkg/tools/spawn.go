@@ -27,6 +27,9 @@ type SpawnTask struct {
 // in tasks.
 type SpawnInput struct {
 	SpawnTask
+	// Prompt shadows the embedded task's prompt, which is required inside
+	// tasks but optional here, where tasks may be given instead.
+	Prompt string `json:"prompt,omitempty" jsonschema:"The instruction for the coding agent of a single task. Required unless tasks is given."`
 	Tasks []SpawnTask `json:"tasks,omitempty" jsonschema:"Several tasks at once; use this or the single-task fields, not both."`
 }
 
@@ -88,6 +91,7 @@ func (s *Server) spawn(_ context.Context, in SpawnInput) (SpawnOutput, error) {
 
 func (in SpawnInput) specs() ([]executor.TaskSpec, error) {
 	single := in.SpawnTask
+	single.Prompt = in.Prompt
 	hasSingle := single.Prompt != "" || single.Name != "" || len(single.DependsOn) > 0 || len(single.Owns) > 0 ||
 		single.Workdir != "" || single.Priority != 0 || single.MaxAttempts != 0 || single.Profile != "" ||
 		single.PermissionMode != ""

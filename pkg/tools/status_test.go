@@ -37,7 +37,7 @@ func TestFitBudgetLeavesSmallResults(t *testing.T) {
 }
 
 func TestSpawnInputRejectsBothForms(t *testing.T) {
-	in := SpawnInput{SpawnTask: SpawnTask{Prompt: "a"}, Tasks: []SpawnTask{{Prompt: "b"}}}
+	in := SpawnInput{Prompt: "a", Tasks: []SpawnTask{{Prompt: "b"}}}
 	_, err := in.specs()
 	assert.ErrorContains(t, err, "not both")
 }
