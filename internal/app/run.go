@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -87,28 +86,22 @@ func RunTasks(ctx context.Context, cfg Config, specs []executor.TaskSpec, out io
 	poolDone := make(chan struct{})
 	go func() { defer close(poolDone); _ = pool.Run(poolCtx) }()
 
-	events, unsubscribe := pool.Subscribe(1024)
-	var printers sync.WaitGroup
-	printers.Add(1)
-	go func() { defer printers.Done(); printEvents(out, events) }()
-
 	fmt.Fprintf(out, "running %s, at most %d at once, workspaces under %s\n",
 		plural(len(specs), "task"), opts.MaxInstances, opts.WorkspaceRoot)
+	stopProgress, live := startProgress(pool, out)
 	_, err = pool.Submit(specs)
 	if err != nil {
 		stopPool()
 		<-poolDone
-		unsubscribe()
-		printers.Wait()
+		stopProgress()
 		return false, err
 	}
 
-	waitForTasks(ctx, pool, out)
+	waitForTasks(ctx, pool, out, live)
 	status, _ := pool.Status(executor.Filter{TailLines: 1})
 	stopPool()
 	<-poolDone
-	unsubscribe()
-	printers.Wait()
+	stopProgress()
 	if final, err := pool.Status(executor.Filter{TailLines: 1}); err == nil {
 		status = final
 	}
@@ -117,15 +110,17 @@ func RunTasks(ctx context.Context, cfg Config, specs []executor.TaskSpec, out io
 }
 
 // waitForTasks returns when every task is final or ctx is done, printing a
-// pool line every few seconds.
-func waitForTasks(ctx context.Context, pool *executor.Pool, out io.Writer) {
+// pool line every few seconds unless a live table shows the pool.
+func waitForTasks(ctx context.Context, pool *executor.Pool, out io.Writer, live bool) {
 	ticker := time.NewTicker(250 * time.Millisecond)
 	defer ticker.Stop()
 	lastReport := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
-			fmt.Fprintln(out, "interrupted: ending every instance")
+			if !live {
+				fmt.Fprintln(out, "interrupted: ending every instance")
+			}
 			return
 		case <-ticker.C:
 		}
@@ -136,7 +131,7 @@ func waitForTasks(ctx context.Context, pool *executor.Pool, out io.Writer) {
 		if st.Pool.Queued == 0 && st.Pool.Running == 0 {
 			return
 		}
-		if time.Since(lastReport) >= 5*time.Second {
+		if !live && time.Since(lastReport) >= 5*time.Second {
 			lastReport = time.Now()
 			printPoolLine(out, st)
 		}

@@ -31,7 +31,7 @@ type Row struct {
 // Column widths in cells. The screen column takes what is left of the
 // terminal width.
 const (
-	instanceWidth = 8
+	instanceWidth = 12
 	taskWidth     = 16
 	stateWidth    = 13
 	barWidth      = 10

@@ -24,10 +24,10 @@ func sampleRows() []Row {
 
 func TestRenderTableGolden(t *testing.T) {
 	want := []string{
-		"  INSTANCE TASK             STATE         SCORE          SCORE OVER TIME      FILES LAST LINE",
-		"  i-1      productive       working       ████████░░  80                  ▂▅▇     3 wrote file-3.txt",
-		"> i-2      a-very-long-tas… killed        █░░░░░░░░░   5                   ▄▁     0 killed: idle for 30s",
-		"  -        later            queued        ░░░░░░░░░░   0                          0 ",
+		"  INSTANCE     TASK             STATE         SCORE          SCORE OVER TIME      FILES LAST LINE",
+		"  i-1          productive       working       ████████░░  80                  ▂▅▇     3 wrote file-3.txt",
+		"> i-2          a-very-long-tas… killed        █░░░░░░░░░   5                   ▄▁     0 killed: idle for 30s",
+		"  -            later            queued        ░░░░░░░░░░   0                          0 ",
 	}
 	got := RenderTable(sampleRows(), 120, 1)
 	require.Len(t, got, len(want))
@@ -48,7 +48,7 @@ func TestRenderRowCutsLastLine(t *testing.T) {
 func TestRenderRowNarrowTerminal(t *testing.T) {
 	got := RenderRow(sampleRows()[0], 30, false)
 
-	assert.Equal(t, "  i-1      productive       w…", got)
+	assert.Equal(t, "  i-1          productive    …", got)
 }
 
 func TestRenderRowRemovesControlBytes(t *testing.T) {
@@ -72,10 +72,10 @@ func TestComposeGolden(t *testing.T) {
 	want := []string{
 		"axiom-mcp run: 3 tasks",
 		"pool: 1 running, 1 queued, 0 succeeded, 1 failed, 0 cancelled, 0 blocked",
-		"  INSTANCE TASK             STATE         SCORE          SCORE OVER TIME      FILES LAST LINE",
-		"  i-1      productive       working       ████████░░  80                  ▂▅▇     3 wrote file-3.txt",
-		"  i-2      a-very-long-tas… killed        █░░░░░░░░░   5                   ▄▁     0 killed: idle for 30s",
-		"  -        later            queued        ░░░░░░░░░░   0                          0 ",
+		"  INSTANCE     TASK             STATE         SCORE          SCORE OVER TIME      FILES LAST LINE",
+		"  i-1          productive       working       ████████░░  80                  ▂▅▇     3 wrote file-3.txt",
+		"  i-2          a-very-long-tas… killed        █░░░░░░░░░   5                   ▄▁     0 killed: idle for 30s",
+		"  -            later            queued        ░░░░░░░░░░   0                          0 ",
 		"",
 		"12:00:01  warn    t-2/i-2                killed: idle",
 		"q quit",
