@@ -14,6 +14,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/dashboard"
 )
 
 // HTTPOptions configure the streamable HTTP transport.
@@ -92,8 +94,11 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	// wait returns at once instead of holding the shutdown.
 	base, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
+	mux := http.NewServeMux()
+	mux.Handle(endpointPath, guard(streamable, opts, log))
+	stopDashboard := mountDashboard(base, mux, run.pool, opts, log)
 	httpSrv := &http.Server{
-		Handler:           guard(streamable, opts, log),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          zap.NewStdLog(log),
 		BaseContext:       func(net.Listener) context.Context { return base },
@@ -101,7 +106,8 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	endpoint := "http://" + ln.Addr().String() + endpointPath
 	log.Info("serving MCP over streamable HTTP", zap.String("url", endpoint),
 		zap.Bool("token", opts.Token != ""), zap.String("workspace_root", run.opts.WorkspaceRoot),
-		zap.Int("max_instances", run.opts.MaxInstances))
+		zap.Int("max_instances", run.opts.MaxInstances),
+		zap.String("dashboard", "http://"+ln.Addr().String()+dashboard.Prefix))
 
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
@@ -117,6 +123,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("close HTTP connections failed", zap.Error(err))
 	}
+	stopDashboard()
 	log.Info("HTTP server closed: ending every instance")
 	run.stop()
 	log.Info("server stopped")

@@ -37,6 +37,7 @@ func ProtectStdout() (*os.File, error) {
 // drive them.
 type poolRun struct {
 	opts executor.Options
+	pool *executor.Pool
 	srv  *tools.Server
 	stop func()
 }
@@ -61,7 +62,7 @@ func startPool(cfg Config) (*poolRun, error) {
 	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
 	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
 	go func() { defer wg.Done(); srv.WatchResources(poolCtx) }()
-	return &poolRun{opts: opts, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
+	return &poolRun{opts: opts, pool: pool, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
 }
 
 // Serve runs the MCP server on stdin and out until stdin ends or ctx is
