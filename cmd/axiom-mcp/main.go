@@ -7,6 +7,7 @@
 //	axiom-mcp [serve] [flags]        serve MCP over stdio (the default)
 //	axiom-mcp serve --http ADDR      serve MCP over streamable HTTP
 //	axiom-mcp run [flags] [FILE] [-prompt P]...
+//	axiom-mcp top --url URL          live table of a running HTTP server
 //	axiom-mcp demo [flags]           real Claude Code against a scripted model
 //	axiom-mcp profile list|show|check
 //	axiom-mcp score corpus
@@ -49,6 +50,8 @@ func run(args []string) int {
 		return runTasks(ctx, args)
 	case "demo":
 		return demo(ctx, args)
+	case "top":
+		return top(ctx, args)
 	case "profile":
 		return app.ProfileCommand(args, os.Stdout, os.Stderr)
 	case "score":
@@ -237,6 +240,8 @@ func usage() {
   axiom-mcp serve --http 127.0.0.1:PORT     serve MCP over streamable HTTP at /mcp
   axiom-mcp run [flags] [FILE] [-prompt P]  run tasks from a YAML/JSON file or prompts
   axiom-mcp demo [flags]                    run real Claude Code against a scripted model
+  axiom-mcp top --url URL [--token-file F]  show the live instance table of a running
+                                            HTTP server; Enter opens an instance's screen
   axiom-mcp profile list|show|check         list agent profiles, print one, or check one
                                             against a saved screen or recording
   axiom-mcp score corpus [--config FILE] [--scoring KEY=VALUE]...
