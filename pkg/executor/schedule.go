@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -55,6 +56,8 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		ConfigDir:       claudecode.ConfigDir(env),
 		KillGrace:       p.opts.KillGrace,
 		TranscriptBytes: p.opts.TranscriptBytes,
+		TranscriptDir:   filepath.Join(p.opts.TranscriptDir, t.id, id),
+		TranscriptMax:   p.opts.TranscriptMax,
 		DrainWindow:     p.opts.DrainWindow,
 		Thresholds:      p.opts.Thresholds,
 		Weights:         p.opts.Weights,
