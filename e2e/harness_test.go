@@ -60,7 +60,7 @@ type server struct {
 
 // startServer runs axiom-mcp with args plus a fresh workspace root and
 // connects to it. env is added to the server's environment.
-func startServer(t *testing.T, env []string, args ...string) *server {
+func startServer(t testing.TB, env []string, args ...string) *server {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "workspaces")
 	args = append([]string{"--workspace-root", root, "--kill-grace", "2s"}, args...)
@@ -122,7 +122,7 @@ func (s *server) record(stdout io.Reader, w *io.PipeWriter) {
 
 // stop closes the server's stdin and waits for it to exit; it returns the
 // exit error and how long the exit took.
-func (s *server) stop(t *testing.T) (error, time.Duration) {
+func (s *server) stop(t testing.TB) (error, time.Duration) {
 	t.Helper()
 	start := time.Now()
 	_ = s.stdin.Close()
@@ -138,7 +138,7 @@ func (s *server) stop(t *testing.T) (error, time.Duration) {
 }
 
 // call calls a tool and returns the raw result.
-func (s *server) call(t *testing.T, name string, args any) *mcp.CallToolResult {
+func (s *server) call(t testing.TB, name string, args any) *mcp.CallToolResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -148,7 +148,7 @@ func (s *server) call(t *testing.T, name string, args any) *mcp.CallToolResult {
 }
 
 // callOK calls a tool that must succeed and decodes its structured result.
-func (s *server) callOK(t *testing.T, name string, args, out any) {
+func (s *server) callOK(t testing.TB, name string, args, out any) {
 	t.Helper()
 	res := s.call(t, name, args)
 	require.False(t, res.IsError, "%s failed: %s", name, text(res))
@@ -158,7 +158,7 @@ func (s *server) callOK(t *testing.T, name string, args, out any) {
 }
 
 // callError calls a tool that must fail and returns its message.
-func (s *server) callError(t *testing.T, name string, args any) string {
+func (s *server) callError(t testing.TB, name string, args any) string {
 	t.Helper()
 	res := s.call(t, name, args)
 	require.True(t, res.IsError, "%s should have failed, got %s", name, text(res))
@@ -175,7 +175,7 @@ func text(res *mcp.CallToolResult) string {
 	return strings.Join(parts, "\n")
 }
 
-func (s *server) status(t *testing.T, args map[string]any) tools.StatusOutput {
+func (s *server) status(t testing.TB, args map[string]any) tools.StatusOutput {
 	t.Helper()
 	var out tools.StatusOutput
 	s.callOK(t, "status", args, &out)
@@ -183,7 +183,7 @@ func (s *server) status(t *testing.T, args map[string]any) tools.StatusOutput {
 }
 
 // waitTasks polls status until every task is final and returns the status.
-func (s *server) waitTasks(t *testing.T, timeout time.Duration) tools.StatusOutput {
+func (s *server) waitTasks(t testing.TB, timeout time.Duration) tools.StatusOutput {
 	t.Helper()
 	var st tools.StatusOutput
 	require.Eventually(t, func() bool {
@@ -193,7 +193,7 @@ func (s *server) waitTasks(t *testing.T, timeout time.Duration) tools.StatusOutp
 	return st
 }
 
-func findTask(t *testing.T, st tools.StatusOutput, id string) executor.TaskInfo {
+func findTask(t testing.TB, st tools.StatusOutput, id string) executor.TaskInfo {
 	t.Helper()
 	for _, task := range st.Tasks {
 		if task.ID == id {
@@ -206,7 +206,7 @@ func findTask(t *testing.T, st tools.StatusOutput, id string) executor.TaskInfo 
 
 // liveMembers returns the live processes of an instance's session, group
 // or tree.
-func liveMembers(t *testing.T, leader int) []proctree.Proc {
+func liveMembers(t testing.TB, leader int) []proctree.Proc {
 	t.Helper()
 	table, err := proctree.Scan()
 	require.NoError(t, err)

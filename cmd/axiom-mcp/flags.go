@@ -33,6 +33,8 @@ type commonFlags struct {
 	killGrace       time.Duration
 	retryBackoff    time.Duration
 	tick            time.Duration
+	transcriptDir   string
+	transcriptMax   int64
 	logFile         string
 	logLevel        string
 	debugTools      bool
@@ -70,6 +72,11 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.DurationVar(&f.retryBackoff, "retry-backoff", 5*time.Second,
 		"wait before a failed task's next attempt; it doubles with each failed attempt up to 2m")
 	fs.DurationVar(&f.tick, "tick", time.Second, "how often instances are measured and scored")
+	fs.StringVar(&f.transcriptDir, "transcript-dir", "",
+		"directory for each instance's transcript files, TASK_ID/INSTANCE_ID/raw.log and text.log "+
+			"(default: transcripts beside the workspace root)")
+	fs.Int64Var(&f.transcriptMax, "transcript-max", executor.DefaultTranscriptMax,
+		"cap of each transcript file in bytes; a full file is renamed to FILE.1 and a new one started")
 	fs.StringVar(&f.logFile, "log-file", "", "write logs to this file instead of stderr")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&f.debugTools, "debug-tools", false, "register a debug_panic tool, for testing panic recovery")
@@ -154,6 +161,7 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 		Profile: fc.Profile, ProfilesFile: fc.Profiles, PermissionMode: fc.PermissionMode,
 		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
 		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
+		TranscriptDir: f.transcriptDir, TranscriptMax: f.transcriptMax,
 	}
 	if pick("max-instances", fc.MaxInstances != 0) {
 		cfg.MaxInstances = f.maxInstances

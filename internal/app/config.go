@@ -59,6 +59,12 @@ type Config struct {
 	// WaitMax is the longest wait a wait tool call may ask for. Zero means
 	// tools.DefaultWaitMax.
 	WaitMax time.Duration
+	// TranscriptDir is where instances write their transcript files. Empty
+	// means a "transcripts" directory beside the workspace root.
+	TranscriptDir string
+	// TranscriptMax caps each transcript file in bytes. Zero means
+	// executor.DefaultTranscriptMax.
+	TranscriptMax int64
 }
 
 // DefaultWorkspaceRoot returns the directory under which task workspaces are
@@ -119,6 +125,12 @@ func (c Config) poolOptions() (executor.Options, error) {
 	if err != nil {
 		return executor.Options{}, fmt.Errorf("resolve --workspace-root %q: %w", c.WorkspaceRoot, err)
 	}
+	transcripts := ""
+	if c.TranscriptDir != "" {
+		if transcripts, err = filepath.Abs(c.TranscriptDir); err != nil {
+			return executor.Options{}, fmt.Errorf("resolve --transcript-dir %q: %w", c.TranscriptDir, err)
+		}
+	}
 	env := dropEmptyConfigDir(append(os.Environ(), c.ExtraEnv...), c.Logger)
 	return executor.Options{
 		MaxInstances:   c.MaxInstances,
@@ -134,6 +146,8 @@ func (c Config) poolOptions() (executor.Options, error) {
 		KillGrace:      c.KillGrace,
 		RetryBackoff:   queue.Backoff{Base: c.RetryBackoff},
 		TickInterval:   c.Tick,
+		TranscriptDir:  transcripts,
+		TranscriptMax:  c.TranscriptMax,
 		Logger:         c.Logger,
 	}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/dashboard"
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 )
 
 // HTTPOptions configure the streamable HTTP transport.
@@ -38,8 +39,10 @@ const minTokenLength = 16
 // endpointPath is the path of the MCP endpoint.
 const endpointPath = "/mcp"
 
-// shutdownWait bounds the wait for open HTTP requests at shutdown.
-const shutdownWait = 5 * time.Second
+// shutdownWait bounds the wait for open HTTP requests at shutdown. The
+// requests are cancelled first, so they end at once; the rest of the
+// shutdown time goes to ending the instances.
+const shutdownWait = 2 * time.Second
 
 // TokenFromFile reads a bearer token from path, trimmed of surrounding
 // white space. An empty file is an error.
@@ -116,6 +119,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
+	deadline := time.Now().Add(executor.DefaultShutdownTimeout)
 	cancelRequests()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
@@ -125,7 +129,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	}
 	stopDashboard()
 	log.Info("HTTP server closed: ending every instance")
-	run.stop()
+	run.stop(deadline)
 	log.Info("server stopped")
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve HTTP: %w", serveErr)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/zap"
@@ -39,12 +40,14 @@ type poolRun struct {
 	opts executor.Options
 	pool *executor.Pool
 	srv  *tools.Server
-	stop func()
+	// stop ends every instance by the deadline and waits for the pool's
+	// goroutines.
+	stop func(deadline time.Time)
 }
 
 // startPool starts the pool of cfg, forwards its events to the MCP server
-// and sends resource updates to subscribers. stop ends every instance and
-// waits for the three goroutines.
+// and sends resource updates to subscribers. stop ends every instance by its
+// deadline and waits for the three goroutines.
 func startPool(cfg Config) (*poolRun, error) {
 	opts, err := cfg.poolOptions()
 	if err != nil {
@@ -62,7 +65,12 @@ func startPool(cfg Config) (*poolRun, error) {
 	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
 	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
 	go func() { defer wg.Done(); srv.WatchResources(poolCtx) }()
-	return &poolRun{opts: opts, pool: pool, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
+	stop := func(deadline time.Time) {
+		pool.Shutdown(deadline)
+		stopPool()
+		wg.Wait()
+	}
+	return &poolRun{opts: opts, pool: pool, srv: srv, stop: stop}, nil
 }
 
 // Serve runs the MCP server on stdin and out until stdin ends or ctx is
@@ -82,7 +90,7 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 		log.Error("stdio transport stopped", zap.Error(listenErr))
 	}
 	log.Info("client gone: ending every instance")
-	run.stop()
+	run.stop(time.Now().Add(executor.DefaultShutdownTimeout))
 	log.Info("server stopped")
 	if errors.Is(listenErr, context.Canceled) {
 		return nil

@@ -30,6 +30,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"repeat":            planRepeat,
 	"exit":              planExit,
 	"ignore-term":       planIgnoreTerm,
+	"ignore-hup":        planIgnoreHUP,
 	"background-child":  planBackgroundChild,
 	"sleep":             planSleep,
 	"flood":             planFlood,
@@ -178,6 +179,19 @@ func planIgnoreTerm(arg string, hasArg bool) (step, error) {
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("ignoring SIGTERM")
 		blockForever()
+		return nil
+	}, nil
+}
+
+// planIgnoreHUP ignores SIGHUP from then on and goes on with the next
+// directive, so the hang-up of the terminal does not end the process.
+func planIgnoreHUP(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		signal.Ignore(syscall.SIGHUP)
+		fmt.Println("ignoring SIGHUP")
 		return nil
 	}, nil
 }

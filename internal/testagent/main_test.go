@@ -318,6 +318,17 @@ func TestAgent(t *testing.T) {
 		assert.False(t, agent.exitsWithin(300*time.Millisecond), "agent exited after SIGTERM")
 	})
 
+	t.Run("ignore-hup survives SIGHUP", func(t *testing.T) {
+		t.Parallel()
+		agent := startAgent(t, bin, t.TempDir(), "ignore-hup ignore-term")
+		line, err := agent.stdout.ReadString('\n')
+		require.NoError(t, err)
+		require.Equal(t, "ignoring SIGHUP\n", line)
+
+		require.NoError(t, agent.cmd.Process.Signal(syscall.SIGHUP))
+		assert.False(t, agent.exitsWithin(300*time.Millisecond), "agent exited after SIGHUP")
+	})
+
 	t.Run("background-child outlives the agent", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()

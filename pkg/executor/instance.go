@@ -32,11 +32,15 @@ type instanceConfig struct {
 	ConfigDir       string // the Claude Code config directory, for the session transcript
 	KillGrace       time.Duration
 	TranscriptBytes int
-	DrainWindow     time.Duration
-	Thresholds      scoring.Thresholds
-	Weights         scoring.Weights
-	Now             func() time.Time
-	Logger          *zap.Logger
+	// TranscriptDir is the instance's directory for its transcript files.
+	TranscriptDir string
+	// TranscriptMax is the cap of each transcript file in bytes.
+	TranscriptMax int64
+	DrainWindow   time.Duration
+	Thresholds    scoring.Thresholds
+	Weights       scoring.Weights
+	Now           func() time.Time
+	Logger        *zap.Logger
 	// OnEnd is called once, from the instance's own goroutine, after the
 	// process is reaped and every goroutine of the instance has stopped.
 	OnEnd func(*Instance)
@@ -55,9 +59,12 @@ type Instance struct {
 	cmd           *exec.Cmd
 	master        *os.File
 	pid           int
+	pidStart      uint64 // start time of pid in clock ticks since boot, 0 if unknown
+	releaseThread func() // ends the OS thread that started cmd, after cmd is reaped
 	screen        *screen.Screen
 	transcript    *transcript
-	text          *textLog // the transcript as plain text, for clients to read
+	text          *textLog        // the transcript as plain text, for clients to read
+	disk          *diskTranscript // nil when the transcript files could not be created
 	watcher       *watch.Watcher
 	input         *inputWriter
 	stream        *claudecode.Stream     // set for stream-json profiles
@@ -96,7 +103,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch workspace %s: %w", cfg.Start.Dir, err)
 	}
-	cmd, master, err := startInPTY(cfg.Start)
+	cmd, master, release, err := startWithDeathSignal(cfg.Start)
 	if err != nil {
 		_ = watcher.Close()
 		return nil, err
@@ -105,7 +112,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 	inst := &Instance{
 		id: cfg.ID, taskID: cfg.TaskID, attempt: cfg.Attempt, workspace: cfg.Start.Dir,
 		cfg: cfg, log: cfg.Logger.With(zap.String("instance", cfg.ID), zap.String("task", cfg.TaskID)),
-		cmd: cmd, master: master, pid: cmd.Process.Pid,
+		cmd: cmd, master: master, pid: cmd.Process.Pid, releaseThread: release,
 		transcript:   newTranscript(cfg.TranscriptBytes),
 		text:         newTextLog(cfg.TranscriptBytes),
 		watcher:      watcher,
@@ -128,9 +135,12 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 	}
 	inst.screen = screen.New(screen.Options{
 		Cols: cfg.Start.Cols, Rows: cfg.Start.Rows,
-		Replies: inst.writeReply,
+		MaxPending: screenMaxPending,
+		Replies:    inst.writeReply,
 	})
 	inst.input = newInputWriter(master)
+	inst.openDiskTranscript()
+	inst.recordProcess(now)
 	inst.run()
 	inst.log.Info("instance started", zap.Int("pid", inst.pid), zap.Int("attempt", inst.attempt),
 		zap.String("workspace", inst.workspace), zap.String("program", cfg.Start.Argv[0]))
@@ -153,6 +163,10 @@ func (i *Instance) run() {
 		}
 	}()
 	go func() { defer i.wg.Done(); i.input.run(ctx) }()
+	if i.disk != nil {
+		i.wg.Add(1)
+		go func() { defer i.wg.Done(); i.disk.run(ctx) }()
+	}
 	go func() { defer i.wg.Done(); i.readOutput() }()
 	go i.supervise()
 }
@@ -168,7 +182,11 @@ func (i *Instance) readOutput() {
 		n, err := i.master.Read(buf)
 		if n > 0 {
 			_, _ = i.transcript.Write(buf[:n])
-			_, _ = i.text.Write(buf[:n])
+			text := i.text.appendText(buf[:n])
+			if i.disk != nil {
+				i.disk.offer(buf[:n], false)
+				i.disk.offer(text, true)
+			}
 			_, _ = i.screen.Write(buf[:n])
 			if i.stream != nil {
 				_, _ = i.stream.Write(buf[:n])
@@ -228,6 +246,7 @@ func (i *Instance) supervise() {
 	i.reaped = true
 	i.mu.Unlock()
 	_ = i.cmd.Wait()
+	i.releaseThread()
 
 	flushCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	_ = i.screen.Flush(flushCtx)
@@ -294,7 +313,7 @@ func (i *Instance) finish() {
 	}
 	i.mu.Unlock()
 	i.log.Info("instance ended", zap.Int("exit_code", code), zap.String("kill_reason", i.killReason),
-		zap.Int64("output_bytes", i.transcript.Total()))
+		zap.Int64("output_bytes", i.transcript.Total()), zap.Int64("transcript_dropped_bytes", i.diskDropped()))
 	// The pool settles the task before done closes, so a caller of Kill
 	// reads the task's new state.
 	if i.cfg.OnEnd != nil {

@@ -117,11 +117,16 @@ func (i *Instance) noteInput(now time.Time) {
 
 // InstanceInfo is a snapshot of one instance for status output.
 type InstanceInfo struct {
-	ID                   string            `json:"id"`
-	TaskID               string            `json:"task_id"`
-	Attempt              int               `json:"attempt"`
-	State                string            `json:"state"`
-	PID                  int               `json:"pid"`
+	ID      string `json:"id"`
+	TaskID  string `json:"task_id"`
+	Attempt int    `json:"attempt"`
+	State   string `json:"state"`
+	PID     int    `json:"pid"`
+	// PIDStart is the agent's start time in clock ticks since boot, as in
+	// /proc/PID/stat. With PID it names the process even after the pid is
+	// reused, for example when a restarted server looks for agents left
+	// behind.
+	PIDStart             uint64            `json:"pid_start,omitempty"`
 	Workspace            string            `json:"workspace"`
 	StartedAt            time.Time         `json:"started_at"`
 	EndedAt              *time.Time        `json:"ended_at,omitempty"`
@@ -149,10 +154,18 @@ type InstanceInfo struct {
 	DialogsAnswered      []string          `json:"dialogs_answered,omitempty"`
 	Tools                map[string]int    `json:"tools,omitempty"`
 	TranscriptPath       string            `json:"transcript_path,omitempty"`
-	Completed            string            `json:"completed,omitempty"`
-	AgentError           string            `json:"agent_error,omitempty"`
-	AgentResult          *AgentResult      `json:"agent_result,omitempty"`
-	APIRetries           int               `json:"api_retries,omitempty"`
+	// TranscriptFile and TextFile are the files of the agent's raw terminal
+	// output and of its plain text. Each is rotated to a ".1" file at the
+	// pool's TranscriptMax.
+	TranscriptFile string `json:"transcript_file,omitempty"`
+	TextFile       string `json:"text_file,omitempty"`
+	// TranscriptDropped counts output bytes not written to those files
+	// because the disk was slower than the agent or a write failed.
+	TranscriptDropped int64        `json:"transcript_dropped_bytes,omitempty"`
+	Completed         string       `json:"completed,omitempty"`
+	AgentError        string       `json:"agent_error,omitempty"`
+	AgentResult       *AgentResult `json:"agent_result,omitempty"`
+	APIRetries        int          `json:"api_retries,omitempty"`
 }
 
 // Info returns a snapshot of the instance with the last tailLines rows of
@@ -172,7 +185,10 @@ func (i *Instance) Info(now time.Time, tailLines int) InstanceInfo {
 		ScreenTail: tail, Title: title, OutputBytes: i.transcript.Total(),
 		KillReason: i.killReason, Forced: i.forced,
 		LeftoversEnded: append([]int(nil), i.leftovers...),
+		PIDStart:       i.pidStart,
 	}
+	info.TranscriptFile, info.TextFile = i.transcriptFiles()
+	info.TranscriptDropped = i.diskDropped()
 	i.fillAgentInfoLocked(&info)
 	if info.ScoreParts == nil {
 		info.ScoreParts = []scoring.Part{}

@@ -3,6 +3,7 @@ package executor
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -12,6 +13,12 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
+
+// DefaultTranscriptMax is the default cap of each transcript file: 8 MiB.
+const DefaultTranscriptMax = 8 << 20
+
+// minTranscriptMax is the smallest transcript file cap accepted.
+const minTranscriptMax = 4096
 
 // MaxInstancesLimit caps the instances a pool may run at once.
 const MaxInstancesLimit = 1000
@@ -66,6 +73,14 @@ type Options struct {
 	// TranscriptBytes is how much recent raw output each instance keeps in
 	// memory. Zero means 1 MiB.
 	TranscriptBytes int
+	// TranscriptDir is the directory under which each instance writes its
+	// raw output and its plain text to files, in TASK_ID/INSTANCE_ID/.
+	// Empty means a "transcripts" directory beside WorkspaceRoot.
+	TranscriptDir string
+	// TranscriptMax caps each transcript file in bytes; a full file is
+	// renamed with a ".1" suffix and a new one started, so an instance keeps
+	// at most four files of this size. Zero means DefaultTranscriptMax.
+	TranscriptMax int64
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 	// Logger receives the pool's logs. Nil means no logs.
@@ -121,6 +136,12 @@ func (o Options) withDefaults() Options {
 	if o.TranscriptBytes == 0 {
 		o.TranscriptBytes = 1 << 20
 	}
+	if o.TranscriptDir == "" && o.WorkspaceRoot != "" {
+		o.TranscriptDir = filepath.Join(filepath.Dir(o.WorkspaceRoot), "transcripts")
+	}
+	if o.TranscriptMax == 0 {
+		o.TranscriptMax = DefaultTranscriptMax
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -155,6 +176,9 @@ func (o Options) validate() error {
 			DefaultEventLogSize)
 	case o.TranscriptBytes < 1024:
 		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
+	case o.TranscriptMax < minTranscriptMax:
+		return fmt.Errorf("transcript file cap %d is too small: use at least %d bytes", o.TranscriptMax,
+			minTranscriptMax)
 	}
 	if _, err := o.Profiles.Lookup(o.Profile); err != nil {
 		return fmt.Errorf("default profile: %w", err)

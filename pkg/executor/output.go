@@ -29,11 +29,25 @@ func newTextLog(capacity int) *textLog {
 func (l *textLog) Write(raw []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.appendLocked(raw)
+	return len(raw), nil
+}
+
+// appendText converts raw terminal output, keeps the text and returns it.
+// The returned slice is reused by the next call, so only the goroutine that
+// writes may read it, and only until it writes again.
+func (l *textLog) appendText(raw []byte) []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.appendLocked(raw)
+}
+
+func (l *textLog) appendLocked(raw []byte) []byte {
 	l.scratch = l.convert.Append(l.scratch[:0], raw)
 	if len(l.scratch) > 0 {
 		_, _ = l.ring.Write(l.scratch)
 	}
-	return len(raw), nil
+	return l.scratch
 }
 
 // readRange copies up to limit kept bytes starting at offset, or at the

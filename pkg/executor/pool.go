@@ -58,6 +58,7 @@ type Pool struct {
 	startsPausedReason string
 	authFailures       int
 	wg                 sync.WaitGroup
+	shutdownOnce       sync.Once
 }
 
 // New returns a pool. Call Run to start judging instances.
@@ -103,7 +104,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			p.shutdown()
+			p.Shutdown(time.Now().Add(DefaultShutdownTimeout))
 			return nil
 		case <-ticker.C:
 			p.tick()

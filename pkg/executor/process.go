@@ -38,7 +38,7 @@ func startInPTY(spec startSpec) (*exec.Cmd, *os.File, error) {
 	cmd.Args[0] = spec.Argv[0]
 	cmd.Dir = spec.Dir
 	cmd.Env = spec.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: parentDeathSignal}
 	if spec.Stdin == agent.StdinNull {
 		devNull, err := os.Open(os.DevNull)
 		if err != nil {

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -55,6 +56,8 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		ConfigDir:       claudecode.ConfigDir(env),
 		KillGrace:       p.opts.KillGrace,
 		TranscriptBytes: p.opts.TranscriptBytes,
+		TranscriptDir:   filepath.Join(p.opts.TranscriptDir, t.id, id),
+		TranscriptMax:   p.opts.TranscriptMax,
 		DrainWindow:     p.opts.DrainWindow,
 		Thresholds:      p.opts.Thresholds,
 		Weights:         p.opts.Weights,
@@ -206,8 +209,8 @@ func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {
 }
 
 // shutdown stops scheduling, kills every running instance and waits for
-// them and for every kill in flight.
-func (p *Pool) shutdown() {
+// them and for every kill in flight, until deadline.
+func (p *Pool) shutdown(deadline time.Time) {
 	p.mu.Lock()
 	p.closed = true
 	running := make([]*Instance, 0, len(p.running))
@@ -221,19 +224,25 @@ func (p *Pool) shutdown() {
 	}
 	p.mu.Unlock()
 
-	p.log.Info("shutting down pool", zap.Int("running", len(running)))
+	grace := shutdownGrace(p.opts.KillGrace, deadline, time.Now())
+	p.log.Info("shutting down pool", zap.Int("running", len(running)), zap.Duration("kill_grace", grace))
 	done := make(chan struct{}, len(running))
 	for _, inst := range running {
 		go func() {
-			inst.Kill("server shutting down", p.opts.KillGrace)
+			inst.Kill("server shutting down", grace)
 			done <- struct{}{}
 		}()
 	}
-	for range running {
-		<-done
+	if ended := waitUntil(done, len(running), deadline); ended < len(running) {
+		// The process exits soon after, and the parent-death signal ends
+		// the agents that are left.
+		p.log.Error("instances did not end before the shutdown deadline", zap.Int("left", len(running)-ended))
+		p.bus.close()
+		return
 	}
 	p.wg.Wait()
 	p.bus.close()
+	p.logFinalState()
 }
 
 func attempts(n int) string {

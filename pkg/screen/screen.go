@@ -23,6 +23,7 @@ const (
 	defaultCols       = 120
 	defaultRows       = 40
 	defaultMaxPending = 4 << 20
+	minScrollback     = 1
 )
 
 // ErrClosed is returned by Write and Flush after Close.
@@ -87,6 +88,11 @@ func New(opts Options) *Screen {
 		maxPending = defaultMaxPending
 	}
 	emu := vt.NewEmulator(cols, rows)
+	// The screen shows only the visible rows. vt v0.1.0 keeps 10,000 rows
+	// of scrollback by default, which a flooding agent fills quickly (a
+	// 50 MB burst took the server to about 300 MiB of RSS), and 1 is the
+	// smallest size it accepts.
+	emu.SetScrollbackSize(minScrollback)
 	replyPipe, ok := emu.InputPipe().(io.Closer)
 	if !ok {
 		// vt v0.1.0 returns an *io.PipeWriter. Without a way to close it the
