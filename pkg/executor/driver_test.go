@@ -318,7 +318,7 @@ func TestDriverQuestionAnsweredTaskSucceeds(t *testing.T) {
 	assert.Equal(t, "succeeded", final.State, "last error: %s", final.LastError)
 }
 
-func TestDriverPressesEnterAgain(t *testing.T) {
+func TestCLI05PasteThenSeparateEnter(t *testing.T) {
 	t.Parallel()
 	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-swallow-enter tui:0.5")
 	task := submitOne(t, pool, TaskSpec{Prompt: "go"})
