@@ -108,8 +108,8 @@ func TestMCP09NoHeadOfLineBlocking(t *testing.T) {
 	task := spawned.Tasks[0]
 	require.NotEmpty(t, task.InstanceID)
 
-	// mcp-go runs tools/call on a fixed number of workers, five unless the
-	// server asks for more, so six waits would fill them.
+	// mcp-go runs tools/call on a fixed number of workers, five by default
+	// when the server sets no other size, so six waits would fill them.
 	waits := make([]string, 6)
 	for i := range waits {
 		waits[i] = c.request(t, "tools/call", map[string]any{"name": "wait",

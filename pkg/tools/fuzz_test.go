@@ -54,9 +54,9 @@ func knownField(names []string, key string) bool {
 }
 
 // FuzzDecodeArguments decodes arbitrary argument objects into every tool's
-// input type and checks that an unknown field is rejected, that a decoded
-// input survives a round trip through JSON unchanged, and that spawn turns
-// a valid input into one task per given task.
+// input type. An unknown field must be rejected, and a decoded input must
+// survive a round trip through JSON unchanged. A valid spawn input must
+// give one task per task given.
 func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`{"prompt":"write hello.txt","name":"hello","priority":2,"depends_on":["a"],"owns":["src/"]}`)
 	f.Add(`{"tasks":[{"prompt":"a"},{"prompt":"b","max_attempts":1}]}`)
