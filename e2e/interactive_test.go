@@ -154,11 +154,11 @@ func findInstance(t *testing.T, st tools.StatusOutput, id string) executor.Insta
 	return executor.InstanceInfo{}
 }
 
-// TestRealClaudeStartupDialogsAreAnswered starts Claude Code with an empty
+// TestCLI02TrustDialogHandled starts Claude Code with an empty
 // config directory, so it shows its onboarding screens, and a second time
 // in a workspace that nobody trusted, so it shows the trust dialog. The
 // server answers each and both tasks complete.
-func TestRealClaudeStartupDialogsAreAnswered(t *testing.T) {
+func TestCLI02TrustDialogHandled(t *testing.T) {
 	claude := realclaude.Binary(t)
 	baseURL := startModel(t)
 	dir := t.TempDir()

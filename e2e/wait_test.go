@@ -26,11 +26,11 @@ type progressParams struct {
 	Message       string          `json:"message"`
 }
 
-// TestWaitProgressPrecedesResponse runs rounds of wait calls whose last
+// TestMCP06NoProgressAfterResult runs rounds of wait calls whose last
 // progress notification is sent just before the response, and checks on
 // the raw stdout lines that no progress notification of a call follows its
 // response, and that progress rises within each call.
-func TestWaitProgressPrecedesResponse(t *testing.T) {
+func TestMCP06NoProgressAfterResult(t *testing.T) {
 	c := startRawClient(t, "--tick", "100ms")
 	for round := 1; round <= 6; round++ {
 		var spawned tools.SpawnOutput
@@ -83,10 +83,10 @@ func progressOf(t *testing.T, msgs []rawMessage, token string) []progressParams 
 	return found
 }
 
-// TestWaitCancelledOverStdio cancels the context of a wait call made with
+// TestMCP04CancelStopsHandler cancels the context of a wait call made with
 // the Go SDK, which sends notifications/cancelled. The call returns at once,
 // the server logs the cancellation, and the instance keeps running.
-func TestWaitCancelledOverStdio(t *testing.T) {
+func TestMCP04CancelStopsHandler(t *testing.T) {
 	s := startServer(t, nil, "--agent", agentBin, "--tick", "200ms")
 	var spawned spawnResult
 	s.callOK(t, "spawn", map[string]any{"prompt": "chatty"}, &spawned)

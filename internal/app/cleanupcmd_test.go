@@ -67,7 +67,7 @@ func cleanupRoot(t *testing.T) (root, dirty, clean, empty string) {
 	return root, dirty, clean, empty
 }
 
-func TestCleanupCommandRemovesAndKeeps(t *testing.T) {
+func TestORC02CleanupKeepsUnsavedWork(t *testing.T) {
 	root, dirty, clean, empty := cleanupRoot(t)
 
 	code, out, errOut := runCleanup(t, "--workspace-root", root)

@@ -17,6 +17,10 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
 )
 
+// stdioWorkers is how many tool calls the stdio transport runs at once:
+// every allowed wait plus room for other calls, within mcp-go's max of 100.
+const stdioWorkers = tools.MaxPendingWaits + 36
+
 // ProtectStdout reserves the process's standard output for the MCP
 // transport. It duplicates fd 1 into a new descriptor for the transport,
 // then points fd 1 and os.Stdout at standard error, so a stray print from
@@ -84,6 +88,9 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 	log.Info("serving MCP on stdio", zap.String("workspace_root", run.opts.WorkspaceRoot),
 		zap.Int("max_instances", run.opts.MaxInstances), zap.String("agent", run.opts.Agent.String()))
 	stdio := server.NewStdioServer(run.srv.MCP())
+	// mcp-go runs tool calls on 5 workers unless told otherwise, and a
+	// pending wait holds one, so waits alone could stall every other call.
+	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	stdio.SetErrorLogger(zap.NewStdLog(log))
 	listenErr := stdio.Listen(ctx, stdin, run.srv.WatchOutput(out))
 	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {

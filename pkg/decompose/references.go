@@ -28,7 +28,6 @@ var quantityAfter = regexp.MustCompile(`(?i)^\s*(?:%|(?:ms|s|m|h|d|seconds?|secs
 // stepRange matches one number or range inside a reference.
 var stepRange = regexp.MustCompile(`([0-9]+)(?:\s*(?:-|–|to|through)\s*#?([0-9]+))?`)
 
-
 // referencedSteps returns, for each item, the indexes of the items it
 // refers to. A reference to the item itself or to a step past the end of
 // the list is an error that quotes the reference.

@@ -11,7 +11,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
-func TestOverloadRetrySpendsNoAttempt(t *testing.T) {
+func TestCLI06OverloadedResumesSession(t *testing.T) {
 	t.Parallel()
 	pool := startPool(t, Options{MaxAttempts: 1})
 	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:529"})
@@ -52,7 +52,7 @@ func TestPromptTooLongFailsWithoutRetry(t *testing.T) {
 	assert.Len(t, instancesOf(t, pool, task.ID), 1, "a retry cannot help")
 }
 
-func TestAuthFailureHoldsStartsWithReason(t *testing.T) {
+func TestCLI08AuthFailureOpensBreaker(t *testing.T) {
 	t.Parallel()
 	pool := startPool(t, Options{MaxAttempts: 1})
 	task := submitOne(t, pool, TaskSpec{Prompt: "upstream-once:401"})

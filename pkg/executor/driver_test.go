@@ -172,7 +172,7 @@ func TestDriverTypesPromptAndCloses(t *testing.T) {
 	assert.Equal(t, "prompt: create notes.txt\nenter presses: 1\n", readWorkspaceFile(t, insts[0], "notes.txt"))
 }
 
-func TestDriverAnswersDialog(t *testing.T) {
+func TestCLI03BypassWarningHandled(t *testing.T) {
 	t.Parallel()
 	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-dialog:pick tui:0.5")
 	task := submitOne(t, pool, TaskSpec{Prompt: "go"})
@@ -318,7 +318,7 @@ func TestDriverQuestionAnsweredTaskSucceeds(t *testing.T) {
 	assert.Equal(t, "succeeded", final.State, "last error: %s", final.LastError)
 }
 
-func TestDriverPressesEnterAgain(t *testing.T) {
+func TestCLI05PasteThenSeparateEnter(t *testing.T) {
 	t.Parallel()
 	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-swallow-enter tui:0.5")
 	task := submitOne(t, pool, TaskSpec{Prompt: "go"})

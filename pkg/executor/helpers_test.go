@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/axiom-mcp/axiom-mcp/internal/leakcheck"
 	"github.com/axiom-mcp/axiom-mcp/internal/testbin"
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	code := m.Run()
+	code := leakcheck.Main(m)
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -73,7 +73,7 @@ func TestProductiveInstanceScoresAndWritesFiles(t *testing.T) {
 	assert.ElementsMatch(t, []string{"file-1.txt", "file-2.txt", "file-3.txt", "file-4.txt"}, insts[0].FilesCreated)
 }
 
-func TestPoolLimitsConcurrency(t *testing.T) {
+func TestORC03AdmissionControl(t *testing.T) {
 	pool := startPool(t, Options{MaxInstances: 2, Thresholds: longThresholds()})
 	tasks, err := pool.Submit([]TaskSpec{{Prompt: "sleep:2"}, {Prompt: "sleep:2"}, {Prompt: "sleep:2"}})
 	require.NoError(t, err)

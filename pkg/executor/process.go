@@ -55,7 +55,14 @@ func startInPTY(spec startSpec) (*exec.Cmd, *os.File, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("start %q in a pseudo-terminal: %w", spec.Argv[0], err)
 	}
-	return cmd, master, nil
+	pollable, err := pollableFile(master)
+	if err != nil {
+		_ = master.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, nil, err
+	}
+	return cmd, pollable, nil
 }
 
 // waitExited blocks until the process exits, without reaping it. While the

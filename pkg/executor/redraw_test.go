@@ -23,7 +23,7 @@ func TestRepeatingAgentKillSaysRedrew(t *testing.T) {
 	assert.NotContains(t, insts[0].KillReason, "no activity")
 }
 
-func TestRisingCounterIsNotIdle(t *testing.T) {
+func TestCLI04SpinnerCountsAsWork(t *testing.T) {
 	t.Parallel()
 	pool := startPool(t, Options{MaxAttempts: 1, Thresholds: scoring.Thresholds{IdleTimeout: 2 * time.Second}})
 	task := submitOne(t, pool, TaskSpec{Prompt: "chatty:4"})

@@ -199,7 +199,7 @@ func TestOutputEndedInstance(t *testing.T) {
 	assert.Equal(t, "bye\n", out.Text)
 }
 
-func TestOutputStaysInBudget(t *testing.T) {
+func TestMCP07ResultBudget(t *testing.T) {
 	// Every '<' takes 6 bytes in JSON (\u003c), so 60000 of them would not fit.
 	pool := startOutputPool(t, `/bin/sh -c 'head -c 70000 /dev/zero | tr "\0" "<"; sleep 30'`, executor.Options{})
 	mcpClient := connect(t, pool, Options{})

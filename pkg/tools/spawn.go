@@ -29,8 +29,8 @@ type SpawnInput struct {
 	SpawnTask
 	// Prompt shadows the embedded task's prompt, which is required inside
 	// tasks but optional here, where tasks may be given instead.
-	Prompt string `json:"prompt,omitempty" jsonschema:"The instruction for the coding agent of a single task. Required unless tasks is given."`
-	Tasks []SpawnTask `json:"tasks,omitempty" jsonschema:"Several tasks at once; use this or the single-task fields, not both."`
+	Prompt string      `json:"prompt,omitempty" jsonschema:"The instruction for the coding agent of a single task. Required unless tasks is given."`
+	Tasks  []SpawnTask `json:"tasks,omitempty" jsonschema:"Several tasks at once; use this or the single-task fields, not both."`
 }
 
 // SpawnedTask reports one queued task.

@@ -48,6 +48,7 @@ type Server struct {
 	progress *progressLedger
 	notify   *notifier
 	subs     *subscriptions
+	waits    waitSlots
 }
 
 // New builds the MCP server and registers every tool and resource template.
@@ -63,7 +64,7 @@ func New(pool *executor.Pool, opts Options) *Server {
 		opts.WaitMax = DefaultWaitMax
 	}
 	s := &Server{pool: pool, log: opts.Logger, planner: opts.Planner, waitMax: opts.WaitMax,
-		progress: newProgressLedger(), subs: newSubscriptions()}
+		progress: newProgressLedger(), subs: newSubscriptions(), waits: newWaitSlots()}
 	hooks := &server.Hooks{}
 	s.addSubscriptionHooks(hooks)
 	hooks.AddOnError(func(_ context.Context, id any, method mcp.MCPMethod, _ any, err error) {

@@ -61,6 +61,11 @@ func (s *Server) wait(ctx context.Context, req mcp.CallToolRequest, in WaitInput
 	if err != nil {
 		return WaitOutput{}, err
 	}
+	release, err := s.waits.acquire()
+	if err != nil {
+		return WaitOutput{}, err
+	}
+	defer release()
 	// Subscribe before the first read, so no change between the two is missed.
 	events, unsubscribe := s.pool.Subscribe(64)
 	defer unsubscribe()

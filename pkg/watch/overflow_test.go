@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestQueueOverflowRescans fills the inotify queue while Run is not reading
+// TestFSN03OverflowTriggersRescan fills the inotify queue while Run is not reading
 // it. The queue limit is fs.inotify.max_queued_events, so the test writes
 // more events than that.
-func TestQueueOverflowRescans(t *testing.T) {
+func TestFSN03OverflowTriggersRescan(t *testing.T) {
 	root := t.TempDir()
 	limit := readQueueLimit(t)
 	left := createEmpty(t, filepath.Join(root, "left.log"))

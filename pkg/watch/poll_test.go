@@ -28,7 +28,7 @@ func failingAdd(failName string, errno syscall.Errno) addWatchFunc {
 	}
 }
 
-func TestWatchLimitFallsBackToPolling(t *testing.T) {
+func TestFSN01WatchLimitFallsBackToPolling(t *testing.T) {
 	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EMFILE} {
 		t.Run(errno.Error(), func(t *testing.T) {
 			root := t.TempDir()
