@@ -11,6 +11,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/store"
 )
 
 // MaxInstancesLimit caps the instances a pool may run at once.
@@ -76,6 +77,13 @@ type Options struct {
 	// EventLogSize is how many events the default in-memory log keeps.
 	// Zero means DefaultEventLogSize.
 	EventLogSize int
+	// Store records every task, attempt and score for crash recovery;
+	// give EventLog a StoreLog on the same store to record the events too.
+	// Nil keeps all state in memory.
+	Store *store.Store
+	// RunID is the store's record of this server start, from
+	// store.StartRun. It is required with Store.
+	RunID int64
 }
 
 func (o Options) withDefaults() Options {
@@ -153,6 +161,8 @@ func (o Options) validate() error {
 	case o.EventLogSize < 0:
 		return fmt.Errorf("event log size %d is negative: use 0 for the default of %d events", o.EventLogSize,
 			DefaultEventLogSize)
+	case o.Store != nil && o.RunID == 0:
+		return fmt.Errorf("a store is given without a run id: record the run with store.StartRun first")
 	case o.TranscriptBytes < 1024:
 		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
 	}
