@@ -85,6 +85,8 @@ func serve(ctx context.Context, args []string) int {
 	fs.StringVar(&httpOpts.Addr, "http", "", "serve streamable HTTP on this address (such as 127.0.0.1:8765) instead of stdio")
 	fs.StringVar(&tokenFile, "token-file", "", "file whose first line is the bearer token HTTP clients must send (or set AXIOM_MCP_TOKEN)")
 	fs.Var(&hosts, "allow-host", "a Host name HTTP clients may use besides loopback names; repeat for several")
+	stateDir := fs.String("state-dir", "", "directory of the database of tasks, attempts and events, which a "+
+		"restart after a crash recovers (default: the config file's state_dir, else "+app.DefaultStateDir()+")")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -104,6 +106,12 @@ func serve(ctx context.Context, args []string) int {
 		return 2
 	}
 	cfg.WaitMax = *waitMax
+	if *stateDir != "" {
+		cfg.StateDir = *stateDir
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = app.DefaultStateDir()
+	}
 	if httpOpts.Addr == "" {
 		if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
 			cfg.Logger.Error("server stopped on an error: " + err.Error())

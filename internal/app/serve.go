@@ -49,8 +49,16 @@ func startPool(cfg Config) (*poolRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := executor.New(opts)
+	state, err := cfg.openPoolState(&opts)
 	if err != nil {
+		return nil, err
+	}
+	pool, err := executor.New(opts)
+	if err == nil && state != nil {
+		err = state.recoverRuns(pool)
+	}
+	if err != nil {
+		state.closeIfOpen()
 		return nil, err
 	}
 	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger,
@@ -61,7 +69,7 @@ func startPool(cfg Config) (*poolRun, error) {
 	go func() { defer wg.Done(); _ = pool.Run(poolCtx) }()
 	go func() { defer wg.Done(); srv.ForwardEvents(poolCtx) }()
 	go func() { defer wg.Done(); srv.WatchResources(poolCtx) }()
-	return &poolRun{opts: opts, srv: srv, stop: func() { stopPool(); wg.Wait() }}, nil
+	return &poolRun{opts: opts, srv: srv, stop: func() { stopPool(); wg.Wait(); state.closeIfOpen() }}, nil
 }
 
 // Serve runs the MCP server on stdin and out until stdin ends or ctx is

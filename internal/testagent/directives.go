@@ -30,6 +30,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"repeat":            planRepeat,
 	"exit":              planExit,
 	"ignore-term":       planIgnoreTerm,
+	"ignore-hup":        planIgnoreHup,
 	"background-child":  planBackgroundChild,
 	"sleep":             planSleep,
 	"flood":             planFlood,
@@ -178,6 +179,20 @@ func planIgnoreTerm(arg string, hasArg bool) (step, error) {
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("ignoring SIGTERM")
 		blockForever()
+		return nil
+	}, nil
+}
+
+// planIgnoreHup ignores SIGHUP and goes on with the next directive. The
+// children it starts later inherit the ignored signal, so they all outlive
+// the hangup of their terminal when the server that holds it dies.
+func planIgnoreHup(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		signal.Ignore(syscall.SIGHUP)
+		fmt.Println("ignoring SIGHUP")
 		return nil
 	}, nil
 }
