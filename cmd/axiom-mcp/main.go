@@ -11,6 +11,8 @@
 //	axiom-mcp profile list|show|check
 //	axiom-mcp score corpus
 //	axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
+//	axiom-mcp history [--state-dir DIR] [--limit N]
+//	axiom-mcp logs [--state-dir DIR] [--follow] INSTANCE_ID
 //	axiom-mcp version
 package main
 
@@ -55,6 +57,10 @@ func run(args []string) int {
 		return app.ScoreCommand(args, os.Stdout, os.Stderr)
 	case "cleanup":
 		return app.CleanupCommand(ctx, args, os.Stdout, os.Stderr)
+	case "history":
+		return app.HistoryCommand(ctx, args, os.Stdout, os.Stderr)
+	case "logs":
+		return app.LogsCommand(ctx, args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("axiom-mcp", app.Version)
 		return 0
@@ -253,6 +259,11 @@ func usage() {
   axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
                                             remove workspaces that hold no work and
                                             list the kept ones with the reason
+  axiom-mcp history [--state-dir DIR] [--limit N]
+                                            list past runs and their tasks
+  axiom-mcp logs [--state-dir DIR] [--follow] INSTANCE_ID
+                                            print an instance's recorded events and
+                                            final screen
   axiom-mcp version
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.
