@@ -26,7 +26,7 @@ type Run struct {
 
 // StartRun records a new run and returns it with its id.
 func (s *Store) StartRun(ctx context.Context, run Run) (Run, error) {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.durable.ExecContext(ctx,
 		`INSERT INTO runs (started_at, pid, pid_start, version) VALUES (?, ?, ?, ?)`,
 		run.StartedAt.UnixNano(), run.PID, int64(run.PIDStart), run.Version)
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) StartRun(ctx context.Context, run Run) (Run, error) {
 
 // EndRun records that a run ended cleanly.
 func (s *Store) EndRun(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE runs SET ended_at = ? WHERE id = ?`, at.UnixNano(), id)
+	_, err := s.durable.ExecContext(ctx, `UPDATE runs SET ended_at = ? WHERE id = ?`, at.UnixNano(), id)
 	return s.wrap(fmt.Sprintf("record the end of run %d", id), err)
 }
 
@@ -48,7 +48,7 @@ func (s *Store) EndRun(ctx context.Context, id int64, at time.Time) error {
 // claimed it already. It returns whether this call claimed it, so two
 // servers that start at once never recover the same run twice.
 func (s *Store) ClaimRun(ctx context.Context, run, by int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.durable.ExecContext(ctx,
 		`UPDATE runs SET recovered_by = ? WHERE id = ? AND recovered_by IS NULL AND ended_at IS NULL`, by, run)
 	if err != nil {
 		return false, s.wrap(fmt.Sprintf("claim run %d", run), err)

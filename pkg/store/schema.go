@@ -85,7 +85,7 @@ func SchemaVersion() int { return len(migrations) }
 // transaction of its own together with the new version number. A database
 // of a newer version is rejected rather than written with an old schema.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx,
+	if _, err := s.durable.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create the schema version table: %w", err)
 	}
@@ -109,7 +109,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // first: the version is read again inside the transaction, which holds the
 // write lock.
 func (s *Store) applyMigration(ctx context.Context, v int) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return inTx(ctx, s.durable, func(tx *sql.Tx) error {
 		var current sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&current); err != nil {
 			return err

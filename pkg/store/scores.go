@@ -20,7 +20,7 @@ func (s *Store) AddScores(ctx context.Context, scores []Score) error {
 	if len(scores) == 0 {
 		return nil
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := inTx(ctx, s.db, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO scores (instance_id, time, score, verdict) VALUES (?, ?, ?, ?)`)
 		if err != nil {
 			return err

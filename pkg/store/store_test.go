@@ -69,14 +69,16 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	assert.Contains(t, err.Error(), "newer than version")
 }
 
-func TestOpenUsesWALAndFullSync(t *testing.T) {
+func TestOpenSetsJournalAndSync(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	var mode string
 	require.NoError(t, s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode))
 	assert.Equal(t, "wal", mode)
-	var sync int
-	require.NoError(t, s.db.QueryRow(`PRAGMA synchronous`).Scan(&sync))
-	assert.Equal(t, 2, sync, "synchronous=FULL is 2")
+	var durable, normal int
+	require.NoError(t, s.durable.QueryRow(`PRAGMA synchronous`).Scan(&durable))
+	assert.Equal(t, 2, durable, "acknowledged writes need synchronous=FULL, which is 2")
+	require.NoError(t, s.db.QueryRow(`PRAGMA synchronous`).Scan(&normal))
+	assert.Equal(t, 1, normal, "other writes use synchronous=NORMAL, which is 1")
 }
 
 func TestOpenRejectsUnwritableDir(t *testing.T) {

@@ -48,7 +48,7 @@ type TaskUpdate struct {
 // AddTasks records new tasks in one transaction: either all of them are
 // stored or none is.
 func (s *Store) AddTasks(ctx context.Context, tasks []Task) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := inTx(ctx, s.durable, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tasks (id, run_id, first_run_id, name, spec, depends_on,
 			workspace, state, attempts, max_attempts, created_at, updated_at, finished_at, last_error, handoff)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -91,7 +91,7 @@ func (s *Store) UpdateTask(ctx context.Context, id string, u TaskUpdate) error {
 // states to run to, and returns them in submission order.
 func (s *Store) MoveTasks(ctx context.Context, from, to int64, final []string) ([]Task, error) {
 	var moved []Task
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := inTx(ctx, s.durable, func(tx *sql.Tx) error {
 		args := []any{from}
 		for _, state := range final {
 			args = append(args, state)
