@@ -132,8 +132,18 @@ func taskRecord(t *task, runID int64, now time.Time) store.Task {
 		ID: t.id, RunID: runID, FirstRunID: runID, Name: t.spec.Name, Spec: spec,
 		DependsOn: append([]string(nil), t.deps...), Workspace: t.workspace, State: u.State,
 		Attempts: u.Attempts, MaxAttempts: t.maxAttempts, CreatedAt: t.createdAt, UpdatedAt: now,
-		FinishedAt: u.FinishedAt, LastError: u.LastError, Handoff: u.Handoff,
+		FinishedAt: u.FinishedAt, LastError: u.LastError, Handoff: u.Handoff, Worktree: worktreeRecord(t),
 	}
+}
+
+// worktreeRecord returns the stored form of the task's git worktree, or
+// nil for a plain directory.
+func worktreeRecord(t *task) json.RawMessage {
+	if t.git == nil || t.git.tree.Path == "" {
+		return nil
+	}
+	data, _ := json.Marshal(t.git.tree) // plain string fields always encode
+	return data
 }
 
 // taskUpdate returns the stored form of a task's changing fields.

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/store"
+	"github.com/axiom-mcp/axiom-mcp/pkg/workspace"
 )
 
 // restoreTasks queues the unfinished tasks of earlier runs again, in the
@@ -99,6 +100,13 @@ func (p *Pool) restoredTask(ctx context.Context, rec store.Task, interrupted map
 	}
 	t := &task{id: rec.ID, spec: spec, workspace: rec.Workspace, maxAttempts: rec.MaxAttempts,
 		attempts: rec.Attempts, state: TaskQueued, lastError: rec.LastError, createdAt: rec.CreatedAt}
+	if len(rec.Worktree) > 0 {
+		var tree workspace.Worktree
+		if err := json.Unmarshal(rec.Worktree, &tree); err != nil {
+			return nil, failRestore("its stored worktree is invalid: %v", err)
+		}
+		t.git = &taskWorktree{tree: tree}
+	}
 	if len(rec.Handoff) > 0 {
 		var h handoffRecord
 		if err := json.Unmarshal(rec.Handoff, &h); err == nil {
@@ -124,7 +132,11 @@ func (p *Pool) restoredTask(ctx context.Context, rec store.Task, interrupted map
 		return nil, failRestore("cannot start again: %v", err)
 	}
 	t.launch = launch
-	if err := os.MkdirAll(t.workspace, 0o755); err != nil {
+	if t.git != nil {
+		if _, err := os.Stat(t.workspace); err != nil {
+			return nil, failRestore("its worktree workspace %s is gone: %v", t.workspace, err)
+		}
+	} else if err := os.MkdirAll(t.workspace, 0o755); err != nil {
 		return nil, failRestore("its workspace %s cannot be created again: %v", t.workspace, err)
 	}
 	return t, nil

@@ -196,3 +196,46 @@ func waitChildPID(t *testing.T, dir string) int {
 	}, 10*time.Second, 20*time.Millisecond)
 	return pid
 }
+
+func TestRecoverKeepsWorktree(t *testing.T) {
+	ctx := context.Background()
+	repo := newGitRepo(t)
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "state"), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	oldRun, err := st.StartRun(ctx, store.Run{StartedAt: time.Now(), PID: os.Getpid(), PIDStart: 1, Version: "old"})
+	require.NoError(t, err)
+
+	// The old pool queues a worktree task behind a blocker and stops. Its
+	// shutdown cancels both, so the records are set back to what a crash
+	// would have left: the blocker done and the worktree task queued.
+	opts := storeOptions(t, st, oldRun)
+	opts.MaxInstances = 1
+	opts.WorkspaceRoot = filepath.Join(dir, "workspaces")
+	opts.Agent = testTemplate()
+	old, err := New(opts)
+	require.NoError(t, err)
+	infos, err := old.Submit([]TaskSpec{
+		{Prompt: "silent", Name: "blocker"},
+		{Prompt: "productive:1", Name: "tree", Workdir: filepath.Join(repo, "app"), DependsOn: []string{"blocker"}},
+	})
+	require.NoError(t, err)
+	runCtx, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { _ = old.Run(runCtx); close(stopped) }()
+	stop()
+	<-stopped
+	now := time.Now()
+	require.NoError(t, st.UpdateTask(ctx, infos[0].ID, store.TaskUpdate{State: "succeeded", Attempts: 1,
+		UpdatedAt: now, FinishedAt: now}))
+	require.NoError(t, st.UpdateTask(ctx, infos[1].ID, store.TaskUpdate{State: "queued", UpdatedAt: now}))
+
+	pool, report := recoveringPool(t, st)
+	assert.Equal(t, []string{infos[1].ID}, report.Requeued)
+	final := waitTask(t, pool, infos[1].ID, 20*time.Second)
+	assert.Equal(t, "succeeded", final.State)
+	assert.Equal(t, "axiom/tree", final.Branch)
+	assert.Equal(t, repo, final.Repository)
+	assert.Equal(t, []string{"app/file-1.txt"}, final.ChangedFiles)
+}

@@ -76,6 +76,8 @@ var migrations = []string{
 		verdict     TEXT NOT NULL
 	);
 	CREATE INDEX scores_instance ON scores(instance_id, time);`,
+	// The git worktree of a task whose workspace is one, as JSON.
+	`ALTER TABLE tasks ADD COLUMN worktree TEXT NOT NULL DEFAULT ''`,
 }
 
 // SchemaVersion is the schema version this package writes.

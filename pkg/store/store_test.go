@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -384,4 +385,42 @@ func readAcknowledged(t *testing.T, r io.Reader, n int) []string {
 	}
 	require.Len(t, ids, n, "crash writer stopped early: %v", lines.Err())
 	return ids
+}
+
+func TestMigrateFromFirstVersion(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// A database as the first schema version left it, with one task.
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), "FULL"))
+	require.NoError(t, err)
+	_, err = db.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL)`)
+	require.NoError(t, err)
+	_, err = db.Exec(migrations[0])
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO schema_version (version) VALUES (1);
+		INSERT INTO runs (id, started_at, pid, pid_start, version) VALUES (1, 0, 1, 1, 'old');
+		INSERT INTO tasks (id, run_id, first_run_id, spec, workspace, state, max_attempts, created_at, updated_at)
+		VALUES ('t-1', 1, 1, '{}', '/w', 'queued', 3, 0, 0)`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s := openTest(t, dir)
+	version, err := s.Version(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, SchemaVersion(), version)
+	got, err := s.Task(ctx, "t-1")
+	require.NoError(t, err)
+	assert.Empty(t, got.Worktree)
+}
+
+func TestTaskKeepsWorktree(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	run := startTestRun(t, s)
+	task := testTask("t-1", run.ID)
+	task.Worktree = json.RawMessage(`{"path":"/w","branch":"axiom/t-1"}`)
+	require.NoError(t, s.AddTasks(ctx, []Task{task}))
+	got, err := s.Task(ctx, "t-1")
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"path":"/w","branch":"axiom/t-1"}`, string(got.Worktree))
 }

@@ -33,6 +33,9 @@ type Task struct {
 	// Handoff describes the last attempt that failed or was killed, as
 	// JSON, or is empty.
 	Handoff json.RawMessage
+	// Worktree describes the git worktree of the task's workspace, as
+	// JSON, or is empty for a plain directory.
+	Worktree json.RawMessage
 }
 
 // TaskUpdate is the part of a task that changes while it runs.
@@ -50,8 +53,8 @@ type TaskUpdate struct {
 func (s *Store) AddTasks(ctx context.Context, tasks []Task) error {
 	err := inTx(ctx, s.durable, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tasks (id, run_id, first_run_id, name, spec, depends_on,
-			workspace, state, attempts, max_attempts, created_at, updated_at, finished_at, last_error, handoff)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			workspace, state, attempts, max_attempts, created_at, updated_at, finished_at, last_error, handoff, worktree)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -63,7 +66,7 @@ func (s *Store) AddTasks(ctx context.Context, tasks []Task) error {
 			}
 			_, err = stmt.ExecContext(ctx, t.ID, t.RunID, t.FirstRunID, t.Name, string(t.Spec), string(deps),
 				t.Workspace, t.State, t.Attempts, t.MaxAttempts, t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(),
-				unixNano(t.FinishedAt), t.LastError, string(t.Handoff))
+				unixNano(t.FinishedAt), t.LastError, string(t.Handoff), string(t.Worktree))
 			if err != nil {
 				return fmt.Errorf("insert task %s: %w", t.ID, err)
 			}
@@ -135,7 +138,8 @@ type querier interface {
 
 func queryTasks(ctx context.Context, q querier, where string, args ...any) ([]Task, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, run_id, first_run_id, name, spec, depends_on, workspace, state,
-		attempts, max_attempts, created_at, updated_at, finished_at, last_error, handoff FROM tasks `+where, args...)
+		attempts, max_attempts, created_at, updated_at, finished_at, last_error, handoff, worktree FROM tasks `+where,
+		args...)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +147,11 @@ func queryTasks(ctx context.Context, q querier, where string, args ...any) ([]Ta
 	var tasks []Task
 	for rows.Next() {
 		var t Task
-		var spec, deps, handoff string
+		var spec, deps, handoff, worktree string
 		var created, updated int64
 		var finished sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.RunID, &t.FirstRunID, &t.Name, &spec, &deps, &t.Workspace, &t.State,
-			&t.Attempts, &t.MaxAttempts, &created, &updated, &finished, &t.LastError, &handoff); err != nil {
+			&t.Attempts, &t.MaxAttempts, &created, &updated, &finished, &t.LastError, &handoff, &worktree); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(deps), &t.DependsOn); err != nil {
@@ -156,6 +160,9 @@ func queryTasks(ctx context.Context, q querier, where string, args ...any) ([]Ta
 		t.Spec = json.RawMessage(spec)
 		if handoff != "" {
 			t.Handoff = json.RawMessage(handoff)
+		}
+		if worktree != "" {
+			t.Worktree = json.RawMessage(worktree)
 		}
 		t.CreatedAt, t.UpdatedAt, t.FinishedAt = time.Unix(0, created), time.Unix(0, updated), fromNano(finished)
 		tasks = append(tasks, t)
