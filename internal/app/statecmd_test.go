@@ -39,8 +39,9 @@ func recordedState(t *testing.T) string {
 	data, err := json.Marshal(executor.Event{Kind: executor.EventInstanceStarted, Level: executor.LevelInfo,
 		InstanceID: "i-1", Message: "attempt 3 started", Time: start})
 	require.NoError(t, err)
-	require.NoError(t, st.AppendEvent(ctx, store.Event{Seq: 1, RunID: run.ID, Time: start, Kind: "instance_started",
-		Level: "info", TaskID: "t-1", InstanceID: "i-1", Data: data}))
+	_, err = st.AppendEvent(ctx, store.Event{RunID: run.ID, Time: start, Kind: "instance_started",
+		Level: "info", TaskID: "t-1", InstanceID: "i-1", Data: data})
+	require.NoError(t, err)
 	code := 1
 	require.NoError(t, st.EndAttempt(ctx, "i-1", store.AttemptEnd{State: "exited", EndedAt: start.Add(time.Minute),
 		ExitCode: &code, FinalScreen: "error: build failed"}))

@@ -13,7 +13,9 @@ import (
 
 // StoreLog is an EventLog that writes every event to a store before it
 // returns it, so the events a client has seen survive a crash of the
-// server. Seq continues across runs from the latest stored event.
+// server. The store numbers the events, so Seq goes on across runs, and
+// servers that share a store share one sequence. After returns the events
+// of every server on the store.
 type StoreLog struct {
 	st    *store.Store
 	runID int64
@@ -27,9 +29,7 @@ type StoreLog struct {
 	failures int
 }
 
-// NewStoreLog returns an event log over st for the run runID. It reads
-// the stored bounds, so the first event appended gets the Seq after the
-// latest stored one.
+// NewStoreLog returns an event log over st for the run runID.
 func NewStoreLog(ctx context.Context, st *store.Store, runID int64, log *zap.Logger) (*StoreLog, error) {
 	if log == nil {
 		log = zap.NewNop()
@@ -41,29 +41,32 @@ func NewStoreLog(ctx context.Context, st *store.Store, runID int64, log *zap.Log
 	return &StoreLog{st: st, runID: runID, log: log, oldest: oldest, latest: latest}, nil
 }
 
-// Append numbers ev, stores it and returns it. A failed write is logged,
-// and the event keeps its Seq but is missing from later reads.
+// Append stores ev and returns it with the Seq the store gave it. When
+// the write fails, the failure is logged, and the event gets the Seq after
+// the latest one this log saw but is missing from later reads.
 func (l *StoreLog) Append(ev Event) Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.latest++
-	ev.Seq = l.latest
-	if l.oldest == 0 {
-		l.oldest = ev.Seq
-	}
 	data, err := json.Marshal(ev)
+	var seq int64
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
-		err = l.st.AppendEvent(ctx, store.Event{Seq: ev.Seq, RunID: l.runID, Time: ev.Time, Kind: ev.Kind,
+		seq, err = l.st.AppendEvent(ctx, store.Event{RunID: l.runID, Time: ev.Time, Kind: ev.Kind,
 			Level: ev.Level, TaskID: ev.TaskID, InstanceID: ev.InstanceID, Data: data})
 		cancel()
 	}
 	if err != nil {
+		seq = l.latest + 1
 		l.failures++
 		if l.failures%100 == 1 {
-			l.log.Error("store event failed", zap.Int64("seq", ev.Seq), zap.String("event", ev.Kind),
+			l.log.Error("store event failed", zap.Int64("seq", seq), zap.String("event", ev.Kind),
 				zap.Int("failures", l.failures), zap.Error(err))
 		}
+	}
+	ev.Seq = seq
+	l.latest = max(l.latest, seq)
+	if l.oldest == 0 {
+		l.oldest = seq
 	}
 	return ev
 }

@@ -21,13 +21,17 @@ type Event struct {
 	Data json.RawMessage
 }
 
-// AppendEvent stores ev with its Seq, which the caller assigns and which
-// must be greater than every stored Seq.
-func (s *Store) AppendEvent(ctx context.Context, ev Event) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO events (seq, run_id, time, kind, level, task_id, instance_id, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.Seq, ev.RunID, ev.Time.UnixNano(), ev.Kind, ev.Level, ev.TaskID, ev.InstanceID, string(ev.Data))
-	return s.wrap(fmt.Sprintf("store event %d", ev.Seq), err)
+// AppendEvent stores ev and returns its Seq: one more than the latest
+// stored Seq, whichever process stored that. ev.Seq is ignored.
+func (s *Store) AppendEvent(ctx context.Context, ev Event) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO events (run_id, time, kind, level, task_id, instance_id, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		ev.RunID, ev.Time.UnixNano(), ev.Kind, ev.Level, ev.TaskID, ev.InstanceID, string(ev.Data))
+	if err != nil {
+		return 0, s.wrap("store a "+ev.Kind+" event", err)
+	}
+	seq, err := res.LastInsertId()
+	return seq, s.wrap("read the seq of a stored event", err)
 }
 
 // EventsAfter returns up to limit events with Seq greater than cursor,

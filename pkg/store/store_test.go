@@ -218,9 +218,11 @@ func TestEventsPageInOrder(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, t.TempDir())
 	run := startTestRun(t, s)
-	for seq := int64(1); seq <= 5; seq++ {
-		require.NoError(t, s.AppendEvent(ctx, Event{Seq: seq, RunID: run.ID, Time: time.Now(), Kind: "k",
-			Level: "info", InstanceID: fmt.Sprintf("i-%d", seq%2), Data: json.RawMessage(`{}`)}))
+	for k := int64(1); k <= 5; k++ {
+		seq, err := s.AppendEvent(ctx, Event{RunID: run.ID, Time: time.Now(), Kind: "k",
+			Level: "info", InstanceID: fmt.Sprintf("i-%d", k%2), Data: json.RawMessage(`{}`)})
+		require.NoError(t, err)
+		require.Equal(t, k, seq)
 	}
 	page, err := s.EventsAfter(ctx, 2, 2)
 	require.NoError(t, err)
@@ -238,13 +240,20 @@ func TestEventsPageInOrder(t *testing.T) {
 	assert.Equal(t, int64(5), latest)
 }
 
-func TestEventSeqIsUnique(t *testing.T) {
+func TestEventSeqSharedByStores(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t, t.TempDir())
-	run := startTestRun(t, s)
-	ev := Event{Seq: 1, RunID: run.ID, Time: time.Now(), Kind: "k", Level: "info", Data: json.RawMessage(`{}`)}
-	require.NoError(t, s.AppendEvent(ctx, ev))
-	assert.Error(t, s.AppendEvent(ctx, ev))
+	dir := t.TempDir()
+	first := openTest(t, dir)
+	second := openTest(t, dir)
+	run := startTestRun(t, first)
+	ev := Event{RunID: run.ID, Time: time.Now(), Kind: "k", Level: "info", Data: json.RawMessage(`{}`)}
+	a, err := first.AppendEvent(ctx, ev)
+	require.NoError(t, err)
+	b, err := second.AppendEvent(ctx, ev)
+	require.NoError(t, err)
+	c, err := first.AppendEvent(ctx, ev)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 2, 3}, []int64{a, b, c})
 }
 
 func TestScoresBatch(t *testing.T) {
