@@ -98,6 +98,7 @@ func oldRunProcesses(t *testing.T, s *server, spawned spawnResult) []proctree.Pr
 		inst := st.Instances[0]
 		agent, err := proctree.Read(inst.PID)
 		require.NoError(t, err)
+		endAtCleanup(t, agent)
 		child := waitChild(t, inst.Workspace)
 		procs = append(procs, agent, child)
 	}
@@ -121,12 +122,18 @@ func waitChild(t *testing.T, dir string) proctree.Proc {
 		child, err = proctree.Read(pid)
 		return err == nil
 	}, 10*time.Second, 50*time.Millisecond, "no child.pid in %s", dir)
+	endAtCleanup(t, child)
+	return child
+}
+
+// endAtCleanup kills proc when the test ends, unless it has ended, so a
+// failed recovery leaves nothing running.
+func endAtCleanup(t *testing.T, proc proctree.Proc) {
 	t.Cleanup(func() {
-		if procAlive(child) {
-			_ = syscall.Kill(child.PID, syscall.SIGKILL)
+		if procAlive(proc) {
+			_ = syscall.Kill(proc.PID, syscall.SIGKILL)
 		}
 	})
-	return child
 }
 
 // procAlive reports whether proc still runs with the same start time.

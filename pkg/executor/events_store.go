@@ -24,7 +24,7 @@ type StoreLog struct {
 	mu     sync.Mutex
 	oldest int64
 	latest int64
-	// failures counts the events that could not be stored; the first and
+	// failures counts the events that could not be stored. The first and
 	// every hundredth failure are logged.
 	failures int
 }

@@ -323,8 +323,8 @@ func TestReopenWithoutClose(t *testing.T) {
 	require.NoError(t, err)
 	run := startTestRun(t, first)
 	require.NoError(t, first.AddTasks(ctx, []Task{testTask("t-1", run.ID)}))
-	// first is never closed, as after a crash; its connections still hold
-	// the WAL open.
+	// first is never closed, as after a crash, so its connections still
+	// hold the WAL open.
 
 	second := openTest(t, dir)
 	got, err := second.Task(ctx, "t-1")
