@@ -39,6 +39,11 @@ func TestMain(m *testing.M) {
 	if agentBin, err = testbin.Build(dir, testbin.TestAgent); err != nil {
 		panic(err)
 	}
+	// Servers started without --state-dir keep their database here
+	// rather than under the home directory.
+	if err := os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state")); err != nil {
+		panic(err)
+	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
@@ -63,7 +68,10 @@ type server struct {
 func startServer(t testing.TB, env []string, args ...string) *server {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "workspaces")
-	args = append([]string{"--workspace-root", root, "--kill-grace", "2s"}, args...)
+	// Each server gets a database of its own, so servers of other tests
+	// never recover its tasks. A later --state-dir in args wins.
+	state := filepath.Join(t.TempDir(), "state")
+	args = append([]string{"--workspace-root", root, "--state-dir", state, "--kill-grace", "2s"}, args...)
 	cmd := exec.Command(serverBin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	s := &server{cmd: cmd, root: root, stderr: &syncBuffer{}, exit: make(chan error, 1)}

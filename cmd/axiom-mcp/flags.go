@@ -162,6 +162,7 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
 		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
 		TranscriptDir: f.transcriptDir, TranscriptMax: f.transcriptMax,
+		StateDir: fc.StateDir,
 	}
 	if pick("max-instances", fc.MaxInstances != 0) {
 		cfg.MaxInstances = f.maxInstances

@@ -12,6 +12,8 @@
 //	axiom-mcp profile list|show|check
 //	axiom-mcp score corpus
 //	axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
+//	axiom-mcp history [--state-dir DIR] [--limit N]
+//	axiom-mcp logs [--state-dir DIR] [--follow] INSTANCE_ID
 //	axiom-mcp version
 package main
 
@@ -58,6 +60,10 @@ func run(args []string) int {
 		return app.ScoreCommand(args, os.Stdout, os.Stderr)
 	case "cleanup":
 		return app.CleanupCommand(ctx, args, os.Stdout, os.Stderr)
+	case "history":
+		return app.HistoryCommand(ctx, args, os.Stdout, os.Stderr)
+	case "logs":
+		return app.LogsCommand(ctx, args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("axiom-mcp", app.Version)
 		return 0
@@ -88,6 +94,8 @@ func serve(ctx context.Context, args []string) int {
 	fs.StringVar(&httpOpts.Addr, "http", "", "serve streamable HTTP on this address (such as 127.0.0.1:8765) instead of stdio")
 	fs.StringVar(&tokenFile, "token-file", "", "file whose first line is the bearer token HTTP clients must send (or set AXIOM_MCP_TOKEN)")
 	fs.Var(&hosts, "allow-host", "a Host name HTTP clients may use besides loopback names; repeat for several")
+	stateDir := fs.String("state-dir", "", "directory of the database of tasks, attempts and events, which a "+
+		"restart after a crash recovers (default: the config file's state_dir, else "+app.DefaultStateDir()+")")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -107,6 +115,12 @@ func serve(ctx context.Context, args []string) int {
 		return 2
 	}
 	cfg.WaitMax = *waitMax
+	if *stateDir != "" {
+		cfg.StateDir = *stateDir
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = app.DefaultStateDir()
+	}
 	if httpOpts.Addr == "" {
 		if err := app.Serve(ctx, cfg, os.Stdin, transport); err != nil {
 			cfg.Logger.Error("server stopped on an error: " + err.Error())
@@ -250,6 +264,11 @@ func usage() {
   axiom-mcp cleanup [--workspace-root DIR] [--dry-run]
                                             remove workspaces that hold no work and
                                             list the kept ones with the reason
+  axiom-mcp history [--state-dir DIR] [--limit N]
+                                            list past runs and their tasks
+  axiom-mcp logs [--state-dir DIR] [--follow] INSTANCE_ID
+                                            print an instance's recorded events and
+                                            final screen
   axiom-mcp version
 
 Run "axiom-mcp COMMAND -h" for the flags of a command.

@@ -65,6 +65,10 @@ type Config struct {
 	// TranscriptMax caps each transcript file in bytes. Zero means
 	// executor.DefaultTranscriptMax.
 	TranscriptMax int64
+	// StateDir is the directory of the database that serve writes tasks,
+	// attempts and events to and recovers them from after a crash. Empty
+	// keeps all state in memory.
+	StateDir string
 }
 
 // DefaultWorkspaceRoot returns the directory under which task workspaces are
@@ -75,15 +79,7 @@ func DefaultWorkspaceRoot() string {
 	if dir := os.Getenv("AXIOM_WORKSPACE_ROOT"); dir != "" {
 		return dir
 	}
-	state := os.Getenv("XDG_STATE_HOME")
-	if state == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return filepath.Join(os.TempDir(), "axiom-mcp", "workspaces")
-		}
-		state = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(state, "axiom-mcp", "workspaces")
+	return filepath.Join(DefaultStateDir(), "workspaces")
 }
 
 // poolOptions turns the configuration into executor options.

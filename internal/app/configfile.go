@@ -21,6 +21,7 @@ type FileConfig struct {
 	MaxInstances   int                `yaml:"max_instances"`
 	MaxAttempts    int                `yaml:"max_attempts"`
 	WorkspaceRoot  string             `yaml:"workspace_root"`
+	StateDir       string             `yaml:"state_dir"`
 	Profile        string             `yaml:"profile"`
 	Profiles       string             `yaml:"profiles"`
 	PermissionMode string             `yaml:"permission_mode"`

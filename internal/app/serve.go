@@ -57,8 +57,16 @@ func startPool(cfg Config) (*poolRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := executor.New(opts)
+	state, err := cfg.openPoolState(&opts)
 	if err != nil {
+		return nil, err
+	}
+	pool, err := executor.New(opts)
+	if err == nil && state != nil {
+		err = state.recoverRuns(pool)
+	}
+	if err != nil {
+		state.closeIfOpen()
 		return nil, err
 	}
 	srv := tools.New(pool, tools.Options{Version: Version, DebugTools: cfg.DebugTools, Logger: cfg.Logger,
@@ -73,6 +81,7 @@ func startPool(cfg Config) (*poolRun, error) {
 		pool.Shutdown(deadline)
 		stopPool()
 		wg.Wait()
+		state.closeIfOpen()
 	}
 	return &poolRun{opts: opts, pool: pool, srv: srv, stop: stop}, nil
 }

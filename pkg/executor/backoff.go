@@ -96,6 +96,7 @@ func (p *Pool) retryAfterUpstreamLocked(t *task, u *scoring.Upstream, attempt in
 		p.log.Error("queue rejected a deferred attempt", zap.String("task", t.id), zap.Error(err))
 	}
 	t.lastError = fmt.Sprintf("attempt %d: model API failure (%s): %s", attempt, u.Kind, u.Message)
+	p.journal.saveTask(t, now)
 	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
 		Message: fmt.Sprintf("%s; runs again in %s, and the attempt is not counted (%d of %d such retries)",
 			t.lastError, delay.Round(time.Second), t.upstreamRetries, maxUpstreamRetries)})

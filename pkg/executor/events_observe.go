@@ -53,11 +53,12 @@ func (o *observations) update(id string, state InstanceState, res scoring.Result
 
 // publishObservation publishes an info event when a tick finds inst in a
 // new state and a debug score update when its score or verdict changed.
-// A live instance that keeps its score and verdict publishes nothing.
-func (p *Pool) publishObservation(inst *Instance, res scoring.Result) {
+// A live instance that keeps its score and verdict publishes nothing. It
+// returns whether the score or verdict changed.
+func (p *Pool) publishObservation(inst *Instance, res scoring.Result) bool {
 	state := inst.currentState()
 	if state.Ended() {
-		return
+		return false
 	}
 	prev, stateChanged, scoreChanged := p.observed.update(inst.id, state, res)
 	if inst.currentState().Ended() {
@@ -66,9 +67,10 @@ func (p *Pool) publishObservation(inst *Instance, res scoring.Result) {
 		// The state is set before the end event is published, so this
 		// second check cannot miss it.
 		p.observed.forget(inst.id)
-		return
+		return false
 	}
 	if stateChanged {
+		p.journal.attemptState(inst.id, state)
 		p.publish(Event{Kind: EventInstanceState, TaskID: inst.taskID, InstanceID: inst.id, State: state.String(),
 			Message: fmt.Sprintf("state changed from %s to %s", prev.state, state)})
 	}
@@ -77,6 +79,7 @@ func (p *Pool) publishObservation(inst *Instance, res scoring.Result) {
 			State: state.String(), Score: res.Score, Parts: res.Parts, Verdict: res.Verdict.String(),
 			Reason: res.Reason, Message: fmt.Sprintf("score %d, verdict %s", res.Score, res.Verdict)})
 	}
+	return scoreChanged
 }
 
 // currentState returns the instance's state.

@@ -20,6 +20,28 @@ type handoff struct {
 	reason   string
 	created  []string
 	modified int
+	// filesUnknown is true when the attempt's files were not recorded, as
+	// for an attempt that ran while the server was killed.
+	filesUnknown bool
+}
+
+// handoffRecord is the stored form of a handoff.
+type handoffRecord struct {
+	Attempt      int      `json:"attempt"`
+	Reason       string   `json:"reason"`
+	Created      []string `json:"created,omitempty"`
+	Modified     int      `json:"modified,omitempty"`
+	FilesUnknown bool     `json:"files_unknown,omitempty"`
+}
+
+func (h *handoff) record() handoffRecord {
+	return handoffRecord{Attempt: h.attempt, Reason: h.reason, Created: h.created, Modified: h.modified,
+		FilesUnknown: h.filesUnknown}
+}
+
+func (r handoffRecord) handoff() *handoff {
+	return &handoff{attempt: r.Attempt, reason: r.Reason, created: r.Created, modified: r.Modified,
+		filesUnknown: r.FilesUnknown}
 }
 
 // newHandoff records the end of the attempt that info describes.
@@ -54,9 +76,12 @@ func (h *handoff) note(attempt, maxAttempts int) string {
 	fmt.Fprintf(&b, "Handoff from axiom-mcp: this is attempt %d of %d at this task, in the workspace "+
 		"of attempt %d.\n", attempt, maxAttempts, h.attempt)
 	fmt.Fprintf(&b, "Attempt %d stopped because %s\n", h.attempt, truncate(h.reason, handoffMaxReasonBytes))
-	if len(h.created) == 0 {
+	switch {
+	case h.filesUnknown:
+		b.WriteString("Its files were not recorded.\n")
+	case len(h.created) == 0:
 		b.WriteString("It created no files.\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "It created: %s\n", listPaths(h.created))
 	}
 	if h.modified > 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/store"
 )
 
 // DefaultTranscriptMax is the default cap of each transcript file: 8 MiB.
@@ -91,6 +92,13 @@ type Options struct {
 	// EventLogSize is how many events the default in-memory log keeps.
 	// Zero means DefaultEventLogSize.
 	EventLogSize int
+	// Store records every task, attempt and score for crash recovery;
+	// give EventLog a StoreLog on the same store to record the events too.
+	// Nil keeps all state in memory.
+	Store *store.Store
+	// RunID is the store's record of this server start, from
+	// store.StartRun. It is required with Store.
+	RunID int64
 }
 
 func (o Options) withDefaults() Options {
@@ -174,6 +182,8 @@ func (o Options) validate() error {
 	case o.EventLogSize < 0:
 		return fmt.Errorf("event log size %d is negative: use 0 for the default of %d events", o.EventLogSize,
 			DefaultEventLogSize)
+	case o.Store != nil && o.RunID == 0:
+		return fmt.Errorf("a store is given without a run id: record the run with store.StartRun first")
 	case o.TranscriptBytes < 1024:
 		return fmt.Errorf("transcript size %d is too small: use at least 1024 bytes", o.TranscriptBytes)
 	case o.TranscriptMax < minTranscriptMax:

@@ -21,6 +21,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/store"
 )
 
 // Errors returned by Pool methods.
@@ -40,6 +41,7 @@ type Pool struct {
 	bus      *bus
 	eventLog EventLog
 	observed *observations
+	journal  *journal
 
 	mu        sync.Mutex
 	closed    bool
@@ -84,6 +86,7 @@ func New(opts Options) (*Pool, error) {
 		queue:     q,
 		eventLog:  opts.EventLog,
 		observed:  newObservations(),
+		journal:   &journal{st: opts.Store, runID: opts.RunID, log: opts.Logger},
 		tasks:     make(map[string]*task),
 		names:     make(map[string]string),
 		instances: make(map[string]*Instance),
@@ -130,12 +133,19 @@ func (p *Pool) tick() {
 	p.mu.Unlock()
 
 	var results []scoring.Result
-	defer func() { p.pauseStartsForRunning(results, now) }()
+	var scores []store.Score
+	defer func() {
+		p.pauseStartsForRunning(results, now)
+		p.journal.addScores(scores)
+	}()
 	for _, inst := range running {
 		res, live := inst.tick(now, table)
 		if live {
 			results = append(results, res)
-			p.publishObservation(inst, res)
+			if p.publishObservation(inst, res) {
+				scores = append(scores, store.Score{InstanceID: inst.id, Time: now, Score: res.Score,
+					Verdict: res.Verdict.String()})
+			}
 		}
 		for _, note := range inst.takeNotes() {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
@@ -232,6 +242,15 @@ func (p *Pool) Submit(specs []TaskSpec) ([]TaskInfo, error) {
 			}
 			return nil, err
 		}
+	}
+	p.resolveDepsLocked(tasks)
+	// The spawn is acknowledged only once its tasks are stored, so a crash
+	// after this point cannot lose them.
+	if err := p.journal.addTasks(tasks, p.opts.Now()); err != nil {
+		for _, t := range tasks {
+			p.discardWorkspace(t)
+		}
+		return nil, fmt.Errorf("store the tasks: %w", err)
 	}
 	// The queue checked this batch in prepareLocked under the same lock,
 	// so Add fails only on a fault of the pool itself.

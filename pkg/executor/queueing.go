@@ -81,3 +81,26 @@ func (p *Pool) endTaskLocked(t *task, outcome queue.Outcome, state TaskState, re
 	p.finishTaskLocked(t, state, reason)
 	p.applyChangesLocked(res.Blocked)
 }
+
+// resolveDepsLocked sets the resolved ids of each new task's dependencies,
+// which may name tasks of the same batch or tasks already queued, so that
+// they can be stored before the queue takes the batch.
+func (p *Pool) resolveDepsLocked(tasks []*task) {
+	inBatch := make(map[string]string, 2*len(tasks))
+	for _, t := range tasks {
+		inBatch[t.id] = t.id
+		if t.spec.Name != "" {
+			inBatch[t.spec.Name] = t.id
+		}
+	}
+	for _, t := range tasks {
+		t.deps = t.deps[:0]
+		for _, ref := range t.spec.DependsOn {
+			if id, ok := inBatch[ref]; ok {
+				t.deps = append(t.deps, id)
+			} else if id, ok := p.queue.Lookup(ref); ok {
+				t.deps = append(t.deps, id)
+			}
+		}
+	}
+}

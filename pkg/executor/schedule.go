@@ -10,6 +10,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
+	"github.com/axiom-mcp/axiom-mcp/pkg/store"
 )
 
 // scheduleLocked starts the tasks the queue hands out, highest priority
@@ -32,6 +33,10 @@ func (p *Pool) scheduleLocked() {
 	}
 }
 
+// attemptNotStarted is the stored state of an attempt whose process could
+// not be started.
+const attemptNotStarted = "not_started"
+
 // startLocked starts one instance for t as the given attempt. A start
 // failure counts as a failed attempt.
 func (p *Pool) startLocked(t *task, attempt int) {
@@ -44,6 +49,8 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
 		return
 	}
+	p.journal.addAttempt(store.Attempt{InstanceID: id, TaskID: t.id, Attempt: t.attempts, SessionID: sessionID,
+		Workspace: t.workspace, State: StateStarting.String(), StartedAt: p.opts.Now()})
 	inst, err := startInstance(instanceConfig{
 		ID: id, TaskID: t.id, Attempt: t.attempts,
 		Start: startSpec{
@@ -67,13 +74,19 @@ func (p *Pool) startLocked(t *task, attempt int) {
 	})
 	if err != nil {
 		p.log.Warn("start instance failed", zap.String("task", t.id), zap.Error(err))
+		p.journal.endAttempt(id, store.AttemptEnd{State: attemptNotStarted, EndedAt: p.opts.Now(),
+			KillReason: err.Error()})
 		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
 		return
 	}
+	p.journal.attemptStarted(inst)
+	_, textFile := inst.transcriptFiles()
+	p.journal.attemptOutput(id, textFile)
 	t.state = TaskRunning
 	t.instances = append(t.instances, id)
 	p.instances[id] = inst
 	p.running[id] = inst
+	p.journal.saveTask(t, p.opts.Now())
 	p.publish(Event{Kind: EventInstanceStarted, TaskID: t.id, InstanceID: id,
 		Message: fmt.Sprintf("attempt %d started with profile %s, pid %d", t.attempts, t.launch.prof.Name, inst.pid)})
 }
@@ -82,6 +95,8 @@ func (p *Pool) startLocked(t *task, attempt int) {
 // freed slot.
 func (p *Pool) onInstanceEnd(inst *Instance) {
 	info := inst.Info(p.opts.Now(), 0)
+	p.journal.endAttempt(inst.id, store.AttemptEnd{State: info.State, EndedAt: *info.EndedAt,
+		KillReason: info.KillReason, ExitCode: info.ExitCode, FinalScreen: screenText(inst.screen.Lines())})
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.running, inst.id)
@@ -168,6 +183,7 @@ func (p *Pool) retryOrFailLocked(t *task, reason string) {
 	}
 	t.state = TaskQueued
 	t.notBefore = res.NotBefore
+	p.journal.saveTask(t, p.opts.Now())
 	wait := res.NotBefore.Sub(p.opts.Now()).Round(100 * time.Millisecond)
 	p.publish(Event{Kind: EventTaskRequeued, Level: LevelWarning, TaskID: t.id,
 		Message: fmt.Sprintf("%s; queued again (%d of %d attempts used), next attempt in %s",
@@ -196,6 +212,7 @@ func (p *Pool) finishTaskLocked(t *task, state TaskState, reason string) {
 	if reason != "" {
 		t.lastError = reason
 	}
+	p.journal.saveTask(t, p.opts.Now())
 	level, msg := LevelInfo, "task "+state.String()
 	switch state {
 	case TaskSucceeded:

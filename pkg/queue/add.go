@@ -106,6 +106,8 @@ func (q *Queue) prepareOne(i int, spec Spec, ids, names map[string]int) (planned
 	case spec.MaxAttempts < 0:
 		return planned{}, fmt.Errorf("%s: max attempts %d is negative: use 1 or more, or 0 for the default",
 			where, spec.MaxAttempts)
+	case spec.Attempts < 0:
+		return planned{}, fmt.Errorf("%s: attempts %d is negative: use 0 for a new task", where, spec.Attempts)
 	}
 	if first, dup := ids[spec.ID]; dup {
 		return planned{}, fmt.Errorf("%s: id %q is also the id of task %d in this request: ids must be unique",
@@ -184,7 +186,7 @@ func (q *Queue) insert(p planned) *entry {
 	}
 	e := &entry{
 		id: p.spec.ID, name: p.spec.Name, priority: p.spec.Priority, seq: q.seq,
-		maxAttempts: maxAttempts, owns: p.owns, classKey: p.key,
+		maxAttempts: maxAttempts, attempts: p.spec.Attempts, owns: p.owns, classKey: p.key,
 		memberIndex: -1, delayIndex: -1,
 	}
 	q.entries[e.id] = e

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,6 +55,7 @@ func TestAddRejectsBadBatches(t *testing.T) {
 		{"escaping owned path", []Spec{{ID: "t-1", Owns: []string{"src/../../etc"}}}, `owns path "src/../../etc" leaves the workspace`},
 		{"empty owned path", []Spec{{ID: "t-1", Owns: []string{" "}}}, "owns contains an empty path"},
 		{"negative attempts", []Spec{{ID: "t-1", MaxAttempts: -1}}, "max attempts -1 is negative"},
+		{"negative attempts used", []Spec{{ID: "t-1", Attempts: -1}}, "attempts -1 is negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,4 +84,15 @@ func TestLookupFindsIDsAndNames(t *testing.T) {
 	byID, ok := q.Lookup("t-1")
 	require.True(t, ok)
 	assert.Equal(t, "t-1", byID)
+}
+
+func TestAddKeepsAttemptsUsed(t *testing.T) {
+	q := newQueue(t, Options{})
+	add(t, q, Spec{ID: "t-1", MaxAttempts: 3, Attempts: 2})
+	next, ok := q.Next(time.Now())
+	require.True(t, ok)
+	assert.Equal(t, 3, next.Attempt)
+	res, err := q.Finish("t-1", Failure, time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, Failed, res.State, "the third attempt was the last")
 }

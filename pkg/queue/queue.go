@@ -35,6 +35,9 @@ type Spec struct {
 	// MaxAttempts is how many attempts the task may start before a failed
 	// attempt fails it for good. Zero means Options.MaxAttempts.
 	MaxAttempts int
+	// Attempts counts the attempts that already ran, for a task restored
+	// after a restart of the server. The next attempt is Attempts+1.
+	Attempts int
 }
 
 // Options configure a Queue. The zero value of each field means its

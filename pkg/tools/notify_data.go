@@ -17,7 +17,7 @@ const EventsMissed = "events_missed"
 type EventData struct {
 	Seq        int64          `json:"seq" jsonschema:"Position in the event log, from 1. Pass the last one seen as events_after to read on."`
 	Time       time.Time      `json:"time"`
-	Kind       string         `json:"kind" jsonschema:"task_queued, task_requeued, task_finished, instance_started, instance_state, instance_score, instance_warning, instance_exited or instance_killed."`
+	Kind       string         `json:"kind" jsonschema:"task_queued, task_requeued, task_finished, instance_started, instance_state, instance_score, instance_warning, instance_exited, instance_killed or recovered."`
 	Level      string         `json:"level" jsonschema:"MCP logging level: debug, info, warning or error."`
 	TaskID     string         `json:"task_id,omitempty"`
 	InstanceID string         `json:"instance_id,omitempty"`

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+	"github.com/axiom-mcp/axiom-mcp/pkg/store"
+)
+
+const logsUsage = `Usage:
+  axiom-mcp logs [--state-dir DIR] [--config FILE] [--follow] INSTANCE_ID
+
+logs prints what the state database holds about one instance: its
+output file when one is recorded, else its screen when it ended and its
+events. With --follow it keeps printing new output or events until the
+instance ends.
+`
+
+// logsPollInterval is how often --follow checks for new output.
+const logsPollInterval = 500 * time.Millisecond
+
+// logsPageSize is how many events one read of the store returns.
+const logsPageSize = 500
+
+// LogsCommand runs `axiom-mcp logs`: args are the words after "logs". It
+// prints to stdout, errors to stderr, and returns the exit status.
+func LogsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return exitStatus("logs", logs(ctx, args, stdout, stderr), stderr)
+}
+
+func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("axiom-mcp logs", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, logsUsage, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	var sf stateFlags
+	sf.register(fs)
+	follow := fs.Bool("follow", false, "keep printing until the instance ends")
+
+	if err := parseInterleavedFlags(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		return usagef("give one instance id, such as i-0123456789, as listed by status or history")
+	}
+
+	st, err := sf.openExisting(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	attempt, err := st.Attempt(ctx, fs.Arg(0))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("instance %s is not recorded in %s: check the id with status", fs.Arg(0), st.Path())
+	}
+	if err != nil {
+		return err
+	}
+	p := logPrinter{st: st, out: stdout, id: attempt.InstanceID}
+	if attempt.OutputPath != "" {
+		return p.printFile(ctx, attempt.OutputPath, *follow)
+	}
+	// An attempt without a transcript file, such as one that could not
+	// start, has only its final screen and its events.
+	return p.printEvents(ctx, attempt, *follow)
+}
+
+// parseInterleavedFlags parses flags before and after the one positional
+// argument, so "logs ID --follow" works like "logs --follow ID".
+func parseInterleavedFlags(fs *flag.FlagSet, args []string) error {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(positional)
+}
+
+// logPrinter prints one instance's records.
+type logPrinter struct {
+	st  *store.Store
+	out io.Writer
+	id  string
+}
+
+// printEvents prints the instance's events and then how it ended. With
+// follow it polls for new events until the instance ends or ctx is done.
+func (p logPrinter) printEvents(ctx context.Context, attempt store.Attempt, follow bool) error {
+	fmt.Fprintf(p.out, "instance %s: task %s, attempt %d, pid %d, workspace %s\n", attempt.InstanceID,
+		attempt.TaskID, attempt.Attempt, attempt.PID, attempt.Workspace)
+	var cursor int64
+	for {
+		next, err := p.printNewEvents(ctx, cursor)
+		if err != nil {
+			return err
+		}
+		cursor = next
+		current, err := p.st.Attempt(ctx, p.id)
+		if err != nil {
+			return err
+		}
+		if !current.EndedAt.IsZero() || !follow {
+			p.printEnd(current)
+			return nil
+		}
+		if !sleepContext(ctx, logsPollInterval) {
+			return nil
+		}
+	}
+}
+
+// printNewEvents prints the instance's events after cursor and returns
+// the new cursor.
+func (p logPrinter) printNewEvents(ctx context.Context, cursor int64) (int64, error) {
+	for {
+		stored, err := p.st.InstanceEvents(ctx, p.id, cursor, logsPageSize)
+		if err != nil {
+			return cursor, err
+		}
+		events, err := executor.DecodeEvents(stored)
+		if err != nil {
+			fmt.Fprintf(p.out, "(an event could not be read: %v)\n", err)
+		}
+		for _, ev := range events {
+			fmt.Fprintf(p.out, "%s  %-8s %-17s %s\n", ev.Time.Local().Format("15:04:05.000"), ev.Level, ev.Kind,
+				ev.Message)
+		}
+		if len(stored) > 0 {
+			cursor = stored[len(stored)-1].Seq
+		}
+		if len(stored) < logsPageSize {
+			return cursor, nil
+		}
+	}
+}
+
+// printEnd prints how an attempt ended and its final screen.
+func (p logPrinter) printEnd(a store.Attempt) {
+	if a.EndedAt.IsZero() {
+		fmt.Fprintf(p.out, "state %s: still running or stopped without ending\n", a.State)
+		return
+	}
+	end := fmt.Sprintf("ended %s as %s", formatTime(a.EndedAt), a.State)
+	if a.ExitCode != nil {
+		end += fmt.Sprintf(", exit code %d", *a.ExitCode)
+	}
+	if a.KillReason != "" {
+		end += ": " + a.KillReason
+	}
+	fmt.Fprintln(p.out, end)
+	if a.FinalScreen != "" {
+		fmt.Fprintf(p.out, "screen when it ended:\n%s\n", a.FinalScreen)
+	}
+}
+
+// printFile copies the output file to the output; with follow it keeps
+// copying what is appended until the instance ends or ctx is done.
+func (p logPrinter) printFile(ctx context.Context, path string, follow bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open the output of instance %s: %w", p.id, err)
+	}
+	defer f.Close()
+	for {
+		if _, err := io.Copy(p.out, f); err != nil {
+			return fmt.Errorf("read the output of instance %s from %s: %w", p.id, path, err)
+		}
+		if !follow {
+			return nil
+		}
+		current, err := p.st.Attempt(ctx, p.id)
+		if err != nil {
+			return err
+		}
+		if !current.EndedAt.IsZero() {
+			_, err := io.Copy(p.out, f)
+			return err
+		}
+		if !sleepContext(ctx, logsPollInterval) {
+			return nil
+		}
+	}
+}
+
+// sleepContext waits for d and reports false when ctx ended first.
+func sleepContext(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}
