@@ -24,13 +24,22 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
 )
 
+// softMemoryLimit is the heap size past which the garbage collector runs
+// more often. Agents that flood their terminals make short-lived buffers
+// fast, and without a limit the heap doubles before each collection.
+const softMemoryLimit = 96 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

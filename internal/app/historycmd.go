@@ -102,8 +102,11 @@ func runEnd(run store.Run) string {
 		return "ended " + formatTime(run.EndedAt)
 	case run.RecoveredBy != 0:
 		return fmt.Sprintf("stopped without ending, recovered by run %d", run.RecoveredBy)
+	case !processAlive(run.PID):
+		return fmt.Sprintf("stopped without ending (pid %d is gone); start the server on this state directory "+
+			"to recover its tasks", run.PID)
 	}
-	return "still running or stopped without ending"
+	return "still running"
 }
 
 // formatTime formats t in local time to the second, or "-" for the zero

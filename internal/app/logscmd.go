@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 	"github.com/axiom-mcp/axiom-mcp/pkg/store"
@@ -112,13 +115,12 @@ func (p logPrinter) printEvents(ctx context.Context, attempt store.Attempt, foll
 			return err
 		}
 		cursor = next
-		current, err := p.st.Attempt(ctx, p.id)
+		done, err := p.attemptOver(ctx)
 		if err != nil {
 			return err
 		}
-		if !current.EndedAt.IsZero() || !follow {
-			p.printEnd(current)
-			return nil
+		if done || !follow {
+			return p.printEndOf(ctx, true)
 		}
 		if !sleepContext(ctx, logsPollInterval) {
 			return nil
@@ -152,9 +154,25 @@ func (p logPrinter) printNewEvents(ctx context.Context, cursor int64) (int64, er
 }
 
 // printEnd prints how an attempt ended and its final screen.
-func (p logPrinter) printEnd(a store.Attempt) {
+// printEndOf prints how the attempt ended, as the store has it now. The
+// final screen is left out when the transcript was printed before.
+func (p logPrinter) printEndOf(ctx context.Context, withScreen bool) error {
+	current, err := p.st.Attempt(ctx, p.id)
+	if err != nil {
+		return err
+	}
+	p.printEnd(ctx, current, withScreen)
+	return nil
+}
+
+func (p logPrinter) printEnd(ctx context.Context, a store.Attempt, withScreen bool) {
 	if a.EndedAt.IsZero() {
-		fmt.Fprintf(p.out, "state %s: still running or stopped without ending\n", a.State)
+		if run, err := p.st.Run(ctx, a.RunID); err == nil && run.EndedAt.IsZero() && !processAlive(run.PID) {
+			fmt.Fprintf(p.out, "state %s: the server that ran it (pid %d) is gone without recording the end; "+
+				"start the server on this state directory to recover the task\n", a.State, run.PID)
+			return
+		}
+		fmt.Fprintf(p.out, "state %s: still running\n", a.State)
 		return
 	}
 	end := fmt.Sprintf("ended %s as %s", formatTime(a.EndedAt), a.State)
@@ -165,37 +183,125 @@ func (p logPrinter) printEnd(a store.Attempt) {
 		end += ": " + a.KillReason
 	}
 	fmt.Fprintln(p.out, end)
-	if a.FinalScreen != "" {
+	if withScreen && a.FinalScreen != "" {
 		fmt.Fprintf(p.out, "screen when it ended:\n%s\n", a.FinalScreen)
 	}
 }
 
-// printFile copies the output file to the output; with follow it keeps
-// copying what is appended until the instance ends or ctx is done.
+// printFile prints an attempt's transcript file. The file rotates at its
+// cap: path.1 holds the older part, so it is printed first. With follow it
+// keeps printing what is added, reopening the file after a rotation, until
+// the attempt ends or the server that ran it is gone.
 func (p logPrinter) printFile(ctx context.Context, path string, follow bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open the output of instance %s: %w", p.id, err)
+	if err := copyWhole(p.out, path+".1"); err != nil {
+		return fmt.Errorf("read the output of instance %s: %w", p.id, err)
 	}
-	defer f.Close()
+	tail := &rotatingFile{path: path}
+	defer tail.close()
 	for {
-		if _, err := io.Copy(p.out, f); err != nil {
-			return fmt.Errorf("read the output of instance %s from %s: %w", p.id, path, err)
+		if err := tail.copyNew(p.out); err != nil {
+			return fmt.Errorf("read the output of instance %s: %w", p.id, err)
 		}
 		if !follow {
-			return nil
+			return p.printEndOf(ctx, false)
 		}
-		current, err := p.st.Attempt(ctx, p.id)
+		done, err := p.attemptOver(ctx)
 		if err != nil {
 			return err
 		}
-		if !current.EndedAt.IsZero() {
-			_, err := io.Copy(p.out, f)
-			return err
+		if done {
+			if err := tail.copyNew(p.out); err != nil {
+				return fmt.Errorf("read the output of instance %s: %w", p.id, err)
+			}
+			return p.printEndOf(ctx, false)
 		}
 		if !sleepContext(ctx, logsPollInterval) {
 			return nil
 		}
+	}
+}
+
+// attemptOver reports whether the attempt ended, or whether the server
+// that ran it is gone, so no more output can come.
+func (p logPrinter) attemptOver(ctx context.Context) (bool, error) {
+	current, err := p.st.Attempt(ctx, p.id)
+	if err != nil {
+		return false, err
+	}
+	if !current.EndedAt.IsZero() {
+		return true, nil
+	}
+	run, err := p.st.Run(ctx, current.RunID)
+	if err != nil {
+		return false, err
+	}
+	return !run.EndedAt.IsZero() || !processAlive(run.PID), nil
+}
+
+// processAlive reports whether a process with pid exists.
+func processAlive(pid int) bool {
+	return pid > 0 && unix.Kill(pid, 0) != unix.ESRCH
+}
+
+// copyWhole copies the file at path to w; a missing file copies nothing.
+func copyWhole(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// rotatingFile reads a file that a writer may rename away and replace.
+type rotatingFile struct {
+	path string
+	f    *os.File
+}
+
+// copyNew copies what was added to the file since the last call. When the
+// file at path was replaced, it finishes the old one and starts the new
+// one from its beginning. A missing file copies nothing.
+func (r *rotatingFile) copyNew(w io.Writer) error {
+	if r.f == nil {
+		f, err := os.Open(r.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r.f = f
+	}
+	if _, err := io.Copy(w, r.f); err != nil {
+		return err
+	}
+	if r.replaced() {
+		r.close()
+		return r.copyNew(w)
+	}
+	return nil
+}
+
+// replaced reports whether the path now names another file than the one
+// open.
+func (r *rotatingFile) replaced() bool {
+	open, err := r.f.Stat()
+	if err != nil {
+		return false
+	}
+	current, err := os.Stat(r.path)
+	return err == nil && !os.SameFile(open, current)
+}
+
+func (r *rotatingFile) close() {
+	if r.f != nil {
+		_ = r.f.Close()
+		r.f = nil
 	}
 }
 

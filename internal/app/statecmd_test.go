@@ -65,7 +65,7 @@ func TestHistoryListsRunsAndTasks(t *testing.T) {
 	code, out, errOut := runCommand(HistoryCommand, "--state-dir", dir)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "run 2: started 2026-03-01 11:00:00")
-	assert.Contains(t, out, "still running or stopped without ending")
+	assert.Regexp(t, `run 2: started 2026-03-01 11:00:00, pid 101, version 0.1.0, (still running|stopped without ending \(pid 101 is gone\))`, out)
 	assert.Contains(t, out, "run 1: started 2026-03-01 10:00:00, pid 100")
 	assert.Contains(t, out, "ended 2026-03-01 10:02:00")
 	assert.Regexp(t, `t-1\s+build\s+failed\s+3/3\s+2026-03-01 10:00:00\s+2026-03-01 10:01:00\s+attempt 3 exited`, out)
@@ -132,7 +132,42 @@ func TestLogsPrintsOutputFile(t *testing.T) {
 
 	code, out, errOut := runCommand(LogsCommand, "--state-dir", dir, "i-1")
 	require.Equal(t, 0, code, errOut)
-	assert.Equal(t, "the agent's own words\n", out)
+	assert.Equal(t, "the agent's own words\nended 2026-03-01 10:01:00 as exited, exit code 1\n", out)
+}
+
+func TestLogsPrintsRotatedPartFirst(t *testing.T) {
+	dir := recordedState(t)
+	output := filepath.Join(t.TempDir(), "text.log")
+	require.NoError(t, os.WriteFile(output+".1", []byte("older part\n"), 0o600))
+	st, err := store.Open(context.Background(), dir, nil)
+	require.NoError(t, err)
+	require.NoError(t, st.SetAttemptOutput(context.Background(), "i-1", output))
+	require.NoError(t, st.Close())
+
+	code, out, errOut := runCommand(LogsCommand, "--state-dir", dir, "i-1")
+
+	require.Equal(t, 0, code, errOut, "a current file that is missing right after a rotation is no error")
+	assert.Equal(t, "older part\nended 2026-03-01 10:01:00 as exited, exit code 1\n", out)
+}
+
+func TestRotatingFileFollowsReplacement(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "text.log")
+	require.NoError(t, os.WriteFile(path, []byte("first "), 0o600))
+	r := &rotatingFile{path: path}
+	defer r.close()
+	var out bytes.Buffer
+	require.NoError(t, r.copyNew(&out))
+
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("end ")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.Rename(path, path+".1"))
+	require.NoError(t, os.WriteFile(path, []byte("second"), 0o600))
+	require.NoError(t, r.copyNew(&out))
+
+	assert.Equal(t, "first end second", out.String())
 }
 
 func TestLogsUnknownInstance(t *testing.T) {
