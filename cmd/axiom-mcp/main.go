@@ -24,11 +24,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
+	"github.com/axiom-mcp/axiom-mcp/pkg/tui"
 )
 
 // softMemoryLimit is the heap size past which the garbage collector runs
@@ -180,6 +182,12 @@ func runTasks(ctx context.Context, args []string) int {
 	// and errors unless -log-level asks for more.
 	if !flagGiven(fs, "log-level") {
 		flags.logLevel = "warn"
+	}
+	// Log lines written to the terminal would break the live table, so
+	// they go to a file that the first line names.
+	if flags.logFile == "" && tui.IsTerminal(os.Stdout) && tui.IsTerminal(os.Stderr) {
+		flags.logFile = filepath.Join(os.TempDir(), fmt.Sprintf("axiom-mcp-run-%d.log", os.Getpid()))
+		fmt.Fprintf(os.Stderr, "axiom-mcp run: logs go to %s\n", flags.logFile)
 	}
 	cfg, cleanup, err := flags.config()
 	if err != nil {
