@@ -120,13 +120,13 @@ func (p *Pool) TranscriptTail(instanceID string, limit int) (TextWindow, error) 
 
 // ScreenView is the rendered terminal screen of an instance.
 type ScreenView struct {
-	InstanceID string
-	TaskID     string
+	InstanceID string `json:"instance_id"`
+	TaskID     string `json:"task_id"`
 	// State is the instance's state; an ended instance shows its last screen.
-	State string
+	State string `json:"state"`
 	// Lines are the visible rows without escape codes, trailing spaces and
 	// trailing empty rows.
-	Lines []string
+	Lines []string `json:"lines"`
 }
 
 // Screen returns the rendered screen of an instance.
