@@ -207,6 +207,11 @@ func demo(ctx context.Context, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	// demo prints every pool event itself, as run does, so its log shows
+	// only warnings and errors unless -log-level asks for more.
+	if !flagGiven(fs, "log-level") {
+		flags.logLevel = "warn"
+	}
 	cfg, cleanup, err := flags.config()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "axiom-mcp demo:", err)
