@@ -179,7 +179,7 @@ func runTasks(ctx context.Context, args []string) int {
 		return 2
 	}
 	// run prints every pool event itself, so its log shows only warnings
-	// and errors unless -log-level asks for more.
+	// and errors unless -log-level requests more.
 	if !flagGiven(fs, "log-level") {
 		flags.logLevel = "warn"
 	}
@@ -208,7 +208,7 @@ func demo(ctx context.Context, args []string) int {
 		return code
 	}
 	// demo prints every pool event itself, as run does, so its log shows
-	// only warnings and errors unless -log-level asks for more.
+	// only warnings and errors unless -log-level requests more.
 	if !flagGiven(fs, "log-level") {
 		flags.logLevel = "warn"
 	}

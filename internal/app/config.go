@@ -59,7 +59,7 @@ type Config struct {
 	// WaitMax is the longest wait a wait tool call may ask for. Zero means
 	// tools.DefaultWaitMax.
 	WaitMax time.Duration
-	// TranscriptDir is where instances write their transcript files. Empty
+	// TranscriptDir is the directory of the instances' transcript files. Empty
 	// means a "transcripts" directory beside the workspace root.
 	TranscriptDir string
 	// TranscriptMax caps each transcript file in bytes. Zero means

@@ -97,7 +97,7 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 	log.Info("serving MCP on stdio", zap.String("workspace_root", run.opts.WorkspaceRoot),
 		zap.Int("max_instances", run.opts.MaxInstances), zap.String("agent", run.opts.Agent.String()))
 	stdio := server.NewStdioServer(run.srv.MCP())
-	// mcp-go runs tool calls on 5 workers unless told otherwise, and a
+	// mcp-go runs tool calls on 5 workers by default, and a
 	// pending wait holds one, so waits alone could stall every other call.
 	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	stdio.SetErrorLogger(zap.NewStdLog(log))

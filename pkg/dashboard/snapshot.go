@@ -33,7 +33,7 @@ const (
 	maxEvents = 100
 )
 
-// Snapshot is what the page shows at one moment.
+// Snapshot is the state of the pool that the page shows at one moment.
 type Snapshot struct {
 	Pool   executor.PoolInfo `json:"pool"`
 	Panels []Panel           `json:"panels"`

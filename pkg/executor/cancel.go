@@ -18,7 +18,7 @@ type CancelledTask struct {
 	PreviousState string `json:"previous_state"`
 	// InstanceID is the instance killed because the task was running.
 	InstanceID string `json:"instance_id,omitempty"`
-	// Reason is why the task was cancelled, such as "depends on build".
+	// Reason is the cause of the cancellation, such as "depends on build".
 	Reason string `json:"reason"`
 }
 

@@ -95,7 +95,7 @@ func (l *MemoryLog) oldestLocked() int64 {
 
 // Events returns up to limit events from the pool's event log with Seq
 // greater than cursor, oldest first, and the cursor for the next call.
-// Cursor 0 starts at the oldest event still stored; EventBounds tells
+// Cursor 0 starts at the oldest event still stored. EventBounds reports
 // whether events between a cursor and the oldest were evicted.
 func (p *Pool) Events(cursor int64, limit int) (events []Event, next int64) {
 	return p.eventLog.After(cursor, limit)

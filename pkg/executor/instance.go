@@ -88,7 +88,7 @@ type Instance struct {
 	tracked      map[proctree.Key]bool
 	tracker      *scoring.Tracker
 	result       scoring.Result
-	signals      *signals.Reader // what the previous tick saw
+	signals      *signals.Reader // the observation of the previous tick
 	files        watch.Snapshot
 	view         agentView
 	stuckDialogs map[string]bool

@@ -78,9 +78,10 @@ type Options struct {
 	// raw output and its plain text to files, in TASK_ID/INSTANCE_ID/.
 	// Empty means a "transcripts" directory beside WorkspaceRoot.
 	TranscriptDir string
-	// TranscriptMax caps each transcript file in bytes; a full file is
+	// TranscriptMax caps each transcript file in bytes. A full file is
 	// renamed with a ".1" suffix and a new one started, so an instance keeps
-	// at most four files of this size. Zero means DefaultTranscriptMax.
+	// at most four files of this size (raw and text, current and rotated).
+	// Zero means DefaultTranscriptMax.
 	TranscriptMax int64
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time

@@ -65,7 +65,8 @@ func newDiskTranscript(dir string, maxFile int64, maxQueued int, log *zap.Logger
 }
 
 // offer queues a copy of p for the raw file, or for the text file when text
-// is true. It never blocks: when the queue is full, p is dropped and counted.
+// is true. It never waits for the disk writer: when the queue is full, p is
+// dropped and counted.
 func (d *diskTranscript) offer(p []byte, text bool) {
 	if len(p) == 0 {
 		return

@@ -231,7 +231,7 @@ func callInput(dir string, s step) (map[string]any, string) {
 }
 
 // readJSONObject returns the JSON object in the file at path, or a phrase
-// that says why there is none.
+// that gives the cause when there is none.
 func readJSONObject(path string) (map[string]any, string) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Spec is a task as the queue sees it.
+// Spec is the part of a task that the queue schedules by.
 type Spec struct {
 	// ID identifies the task. It is required and unique in the queue.
 	ID string
@@ -62,7 +62,7 @@ type Dispatch struct {
 type Change struct {
 	ID       string
 	From, To State
-	// Reason says why the task moved, naming the dependency responsible.
+	// Reason is the cause of the move, naming the dependency responsible.
 	Reason string
 }
 

@@ -2,7 +2,7 @@ package queue
 
 import "fmt"
 
-// State is where a task is in the queue.
+// State is a task's position in the queue's life cycle.
 type State int
 
 // Task states. Pending, Delayed and Ready tasks wait; Running tasks were

@@ -87,8 +87,8 @@ type Sample struct {
 	// leaves out spinner frames, counters and the footer.
 	ChangedLines int
 	// OutputBytes counts the bytes the agent wrote to its terminal. Output
-	// without a changed line is no activity, but it tells a kill reason
-	// that the screen redrew the same lines.
+	// without a changed line is no activity, but a kill reason then
+	// reports that the screen redrew the same lines.
 	OutputBytes int64
 	// FilesCreated, FilesModified and FilesDeleted count source-file events
 	// in the workspace. The caller leaves out temporary and ignored files.

@@ -38,7 +38,7 @@ type Attempt struct {
 	FinalScreen string
 }
 
-// AttemptEnd is how an attempt ended.
+// AttemptEnd is the record of an attempt's end.
 type AttemptEnd struct {
 	State       string
 	EndedAt     time.Time

@@ -131,7 +131,7 @@ func (s *Store) Task(ctx context.Context, id string) (Task, error) {
 	return tasks[0], nil
 }
 
-// querier is what *sql.DB and *sql.Tx have in common.
+// querier is the query interface that *sql.DB and *sql.Tx share.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -299,7 +299,7 @@ func TestWaitCancelledKeepsInstance(t *testing.T) {
 	}
 	assert.Less(t, time.Since(started), 30*time.Second, "the wait ended before its bound")
 
-	// The server side ends too: a new wait with a short bound still sees
+	// The server side ends too: a new wait with a short bound still finds
 	// the task running, so the cancellation killed nothing.
 	result, err := callWait(t.Context(), mcpClient, map[string]any{"task_ids": ids, "timeout_seconds": 0.3}, nil)
 	require.NoError(t, err)

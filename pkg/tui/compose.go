@@ -11,7 +11,7 @@ import (
 // table.
 const maxEventLines = 5
 
-// View is what one drawing of the live table shows.
+// View is the content of one drawing of the live table.
 type View struct {
 	Title  string
 	Pool   executor.PoolInfo

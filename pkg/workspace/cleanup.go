@@ -26,7 +26,8 @@ type Entry struct {
 	Kind string `json:"kind"`
 	// Branch is the worktree's branch; empty for other kinds.
 	Branch string `json:"branch,omitempty"`
-	// Reason is why the entry was kept, or why removing it loses no work.
+	// Reason is the cause for keeping the entry, or the proof that removing
+	// it loses no work.
 	Reason string `json:"reason"`
 }
 
@@ -50,8 +51,8 @@ type CleanupOptions struct {
 // Cleanup judges each entry directly under root, in name order, and removes
 // those whose removal loses no work: worktrees with no uncommitted files
 // whose commits are all on their base branch (see CheckRemovable), and
-// empty plain directories. It keeps everything else, with the reason. It fails
-// only when root cannot be read.
+// empty plain directories. It keeps everything else, with the reason. It
+// fails when root cannot be read or ctx ends.
 func Cleanup(ctx context.Context, root string, opts CleanupOptions) (Report, error) {
 	log := opts.Logger
 	if log == nil {
