@@ -1,0 +1,172 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Section markers around the generated table in the benchmark page. The
+// command replaces what lies between them and keeps the rest of the page.
+const (
+	SectionStart = "<!-- axiom-bench: start -->"
+	SectionEnd   = "<!-- axiom-bench: end -->"
+)
+
+// Machine describes where a run happened.
+type Machine struct {
+	CPU     string
+	Cores   int
+	MemGiB  float64
+	Kernel  string
+	Go      string
+	LoadAvg string // the 1-minute load average at the start of the run
+}
+
+// ReadMachine reads the machine's description from /proc.
+func ReadMachine() Machine {
+	m := Machine{CPU: "unknown CPU", Cores: runtime.NumCPU(), Go: runtime.Version()}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		m.CPU = procField(data, "model name", ":")
+	}
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kib float64
+		if _, err := fmt.Sscanf(procField(data, "MemTotal", ":"), "%f kB", &kib); err == nil {
+			m.MemGiB = kib / (1 << 20)
+		}
+	}
+	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(data))
+	}
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		m.LoadAvg, _, _ = strings.Cut(string(data), " ")
+	}
+	return m
+}
+
+// procField returns the value of the first "key sep value" line in data.
+func procField(data []byte, key, sep string) string {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), sep)
+		if ok && strings.TrimSpace(name) == key {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
+}
+
+// String formats the machine for the benchmark page.
+func (m Machine) String() string {
+	return fmt.Sprintf("%s, %d cores, %.0f GiB, Linux %s, %s, load average %s at the start",
+		m.CPU, m.Cores, m.MemGiB, m.Kernel, m.Go, m.LoadAvg)
+}
+
+// Short formats the machine for a table cell.
+func (m Machine) Short() string {
+	return fmt.Sprintf("%s, %d cores, %.0f GiB, load %s", m.CPU, m.Cores, m.MemGiB, m.LoadAvg)
+}
+
+// Row is one line of the generated table: a result with where and when it
+// was measured.
+type Row struct {
+	Result
+	Date    time.Time
+	Machine string
+	Command string
+}
+
+// tableHeader starts the generated table.
+const tableHeader = "| benchmark | figure | baseline (same run) | ratio | target | met | machine | command | date |\n" +
+	"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+
+// Markdown renders a row of the generated table.
+func (r Row) Markdown() string {
+	met := "yes"
+	if !r.Met {
+		met = "**no**"
+	}
+	cells := []string{r.Name, r.Figure, r.Baseline, r.Ratio, r.Target, met, r.Machine,
+		"`" + r.Command + "`", r.Date.UTC().Format("2006-01-02")}
+	for i, c := range cells {
+		cells[i] = strings.ReplaceAll(c, "|", `\|`)
+	}
+	return "| " + strings.Join(cells, " | ") + " |"
+}
+
+// noteLine renders a row's note below the table.
+func (r Row) noteLine() string {
+	if r.Note == "" {
+		return ""
+	}
+	return fmt.Sprintf("- **%s**: %s", r.Name, r.Note)
+}
+
+// UpdateSection returns page with the generated section holding rows. A
+// row replaces the row of the same benchmark already in the section; the
+// others stay, so a run of one benchmark keeps the rest of the table. A
+// page without the markers gets the section at its end.
+func UpdateSection(page string, rows []Row) string {
+	before, rest, found := strings.Cut(page, SectionStart)
+	after := ""
+	var kept []string
+	var keptNotes []string
+	if found {
+		var inside string
+		inside, after, _ = strings.Cut(rest, SectionEnd)
+		kept, keptNotes = oldLines(inside, rows)
+	} else {
+		before = strings.TrimRight(page, "\n") + "\n\n"
+	}
+	var b strings.Builder
+	b.WriteString(SectionStart + "\n")
+	b.WriteString(tableHeader)
+	for _, line := range kept {
+		b.WriteString(line + "\n")
+	}
+	var notes []string
+	notes = append(notes, keptNotes...)
+	for _, r := range rows {
+		b.WriteString(r.Markdown() + "\n")
+		if n := r.noteLine(); n != "" {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
+	}
+	b.WriteString(SectionEnd)
+	if !found {
+		after = "\n"
+	}
+	return before + b.String() + after
+}
+
+// oldLines returns the table rows and notes of the section's old content
+// whose benchmark is not among rows.
+func oldLines(inside string, rows []Row) (table, notes []string) {
+	replaced := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		replaced[r.Name] = true
+	}
+	for _, line := range strings.Split(inside, "\n") {
+		switch {
+		case strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| benchmark |") &&
+			!strings.HasPrefix(line, "| --- |"):
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
+			if !replaced[name] {
+				table = append(table, line)
+			}
+		case strings.HasPrefix(line, "- **"):
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "- **"), "**")
+			if !replaced[name] {
+				notes = append(notes, line)
+			}
+		}
+	}
+	return table, notes
+}
