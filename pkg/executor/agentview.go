@@ -74,14 +74,15 @@ func truncate(s string, n int) string {
 }
 
 // observe records the profile's reading of the screen and moves the
-// instance state with it.
-func (i *Instance) observe(obs profile.Observation) {
+// instance state with it. It reports whether the state changed.
+func (i *Instance) observe(obs profile.Observation) bool {
 	now := i.cfg.Now()
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if i.state.Ended() {
-		return
+		return false
 	}
+	before := i.state
 	prev := i.view.obs
 	i.view.obs = obs
 	next := i.state
@@ -109,6 +110,7 @@ func (i *Instance) observe(obs profile.Observation) {
 		i.view.notes = append(i.view.notes, "waiting for input: "+questionText(obs))
 		i.log.Info("agent asks a question", zap.String("question", obs.Question))
 	}
+	return i.state != before
 }
 
 // enterLocked moves the instance to state next. The next sample carries the

@@ -21,6 +21,10 @@ const (
 	// driveInterval is how often the driver looks at the screen. Claude Code
 	// redraws its spinner about every 100 ms, so a state lasts at least that.
 	driveInterval = 100 * time.Millisecond
+	// frameSettle is how long the driver waits after the screen changes
+	// before it looks, so that a frame drawn in several writes is seen
+	// whole. It also bounds the looks per second at a flooding agent.
+	frameSettle = 10 * time.Millisecond
 	// resubmitAfter is how long the driver waits for a submitted turn to
 	// start before it presses Enter again.
 	resubmitAfter = 3 * time.Second
@@ -102,20 +106,32 @@ func newDriver(inst *Instance) *driver {
 }
 
 // run drives the agent until ctx is done or the agent exits.
+// It looks at the screen as soon as the screen changes, so that clients
+// learn of a new state within milliseconds, and every driveInterval while
+// the screen stays still, for the driver's own timeouts.
 func (d *driver) run(ctx context.Context) {
 	ticker := time.NewTicker(driveInterval)
 	defer ticker.Stop()
 	for {
+		changed := d.inst.screen.Changed()
 		select {
 		case <-ctx.Done():
 			return
 		case <-d.inst.exited:
 			return
 		case <-ticker.C:
-			if d.step(ctx) {
-				d.close(ctx)
+		case <-changed:
+			// A frame may arrive in several writes: let the rest of it
+			// render, so one look sees it whole. This also bounds the
+			// looks at a flooding agent.
+			if !sleepCtx(ctx, frameSettle) {
 				return
 			}
+		}
+		ticker.Reset(driveInterval)
+		if d.step(ctx) {
+			d.close(ctx)
+			return
 		}
 	}
 }
@@ -125,7 +141,9 @@ func (d *driver) run(ctx context.Context) {
 func (d *driver) step(ctx context.Context) bool {
 	d.inst.pollTranscript()
 	obs := d.prof.Classify(d.inst.screen.Lines(), d.inst.screen.Title())
-	d.inst.observe(obs)
+	if d.inst.observe(obs) && d.inst.cfg.OnState != nil {
+		d.inst.cfg.OnState(d.inst)
+	}
 	if at := d.inst.lastIntervention(); at.After(d.intervened) {
 		// A client typed into the agent: the turn may have been cancelled
 		// or replaced, so only a turn seen after this counts.

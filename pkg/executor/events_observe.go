@@ -34,36 +34,60 @@ func (o *observations) forget(instanceID string) {
 	delete(o.last, instanceID)
 }
 
-// update records the state and result seen for an instance and reports
-// which of them changed since the previous call. The first call for an
-// instance reports no state change, because instance_started already
-// announced it, unless the state is no longer starting.
-func (o *observations) update(id string, state InstanceState, res scoring.Result) (prev observation, stateChanged, scoreChanged bool) {
+// updateState records the state seen for an instance and reports the
+// state its last event reported and whether state differs from it. An
+// instance seen for the first time was last reported as starting, by
+// instance_started.
+func (o *observations) updateState(id string, state InstanceState) (prev InstanceState, changed bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	prev, seen := o.last[id]
+	last, seen := o.last[id]
 	if !seen {
-		prev.state = StateStarting
+		last.state = StateStarting
 	}
-	o.last[id] = observation{state: state, score: res.Score, verdict: res.Verdict, scored: true}
-	stateChanged = state != prev.state
-	scoreChanged = !prev.scored || res.Score != prev.score || res.Verdict != prev.verdict
-	return prev, stateChanged, scoreChanged
+	prev = last.state
+	last.state = state
+	o.last[id] = last
+	return prev, state != prev
 }
 
-// publishObservation publishes an info event when a tick finds inst in a
-// new state and a debug score update when its score or verdict changed.
-// A live instance that keeps its score and verdict publishes nothing. It
-// returns whether the score or verdict changed.
-func (p *Pool) publishObservation(inst *Instance, res scoring.Result) bool {
+// updateScore records the score and verdict seen for an instance and
+// reports whether either changed since the last update, or this is the
+// first.
+func (o *observations) updateScore(id string, res scoring.Result) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	last, seen := o.last[id]
+	if !seen {
+		last.state = StateStarting
+	}
+	changed := !last.scored || res.Score != last.score || res.Verdict != last.verdict
+	last.score, last.verdict, last.scored = res.Score, res.Verdict, true
+	o.last[id] = last
+	return changed
+}
+
+// onInstanceState publishes the state the driver just moved inst to.
+func (p *Pool) onInstanceState(inst *Instance) {
+	p.publishObservation(inst, nil)
+}
+
+// publishObservation publishes an info event when inst is in a new state
+// and, given a tick's result, a debug score update when its score or
+// verdict changed. A live instance that keeps its state, score and verdict
+// publishes nothing. It returns whether the score or verdict changed.
+func (p *Pool) publishObservation(inst *Instance, res *scoring.Result) bool {
+	inst.publishMu.Lock()
+	defer inst.publishMu.Unlock()
 	state := inst.currentState()
 	if state.Ended() {
 		return false
 	}
-	prev, stateChanged, scoreChanged := p.observed.update(inst.id, state, res)
+	prev, stateChanged := p.observed.updateState(inst.id, state)
+	scoreChanged := res != nil && p.observed.updateScore(inst.id, *res)
 	if inst.currentState().Ended() {
 		// The instance ended after the first check, and its end event may
-		// already have removed the entry that update just added back.
+		// already have removed the entry that the updates just added back.
 		// The state is set before the end event is published, so this
 		// second check cannot miss it.
 		p.observed.forget(inst.id)
@@ -72,7 +96,7 @@ func (p *Pool) publishObservation(inst *Instance, res scoring.Result) bool {
 	if stateChanged {
 		p.journal.attemptState(inst.id, state)
 		p.publish(Event{Kind: EventInstanceState, TaskID: inst.taskID, InstanceID: inst.id, State: state.String(),
-			Message: fmt.Sprintf("state changed from %s to %s", prev.state, state)})
+			Message: fmt.Sprintf("state changed from %s to %s", prev, state)})
 	}
 	if scoreChanged {
 		p.publish(Event{Kind: EventScore, Level: LevelDebug, TaskID: inst.taskID, InstanceID: inst.id,

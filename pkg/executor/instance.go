@@ -41,6 +41,9 @@ type instanceConfig struct {
 	Weights       scoring.Weights
 	Now           func() time.Time
 	Logger        *zap.Logger
+	// OnState is called from the driver's goroutine when its reading of
+	// the screen moved the instance to another state.
+	OnState func(*Instance)
 	// OnEnd is called once, from the instance's own goroutine, after the
 	// process is reaped and every goroutine of the instance has stopped.
 	OnEnd func(*Instance)
@@ -76,6 +79,9 @@ type Instance struct {
 	exited     chan struct{} // closed when the leader process has exited
 	done       chan struct{} // closed when everything has ended
 
+	// publishMu orders the state changes the driver and the pool's tick
+	// publish for this instance, so a client never sees them reversed.
+	publishMu    sync.Mutex
 	mu           sync.Mutex
 	state        InstanceState
 	startedAt    time.Time

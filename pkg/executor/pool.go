@@ -142,7 +142,7 @@ func (p *Pool) tick() {
 		res, live := inst.tick(now, table)
 		if live {
 			results = append(results, res)
-			if p.publishObservation(inst, res) {
+			if p.publishObservation(inst, &res) {
 				scores = append(scores, store.Score{InstanceID: inst.id, Time: now, Score: res.Score,
 					Verdict: res.Verdict.String()})
 			}

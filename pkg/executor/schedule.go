@@ -70,6 +70,7 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		Weights:         p.opts.Weights,
 		Now:             p.opts.Now,
 		Logger:          p.log,
+		OnState:         p.onInstanceState,
 		OnEnd:           p.onInstanceEnd,
 	})
 	if err != nil {
