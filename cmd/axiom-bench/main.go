@@ -175,10 +175,12 @@ func writeDoc(path string, rows []bench.Row) error {
 	return nil
 }
 
-// newLogger logs warnings and errors of in-process pools to stderr.
+// newLogger logs errors of in-process pools to stderr. Their warnings
+// are the agents' questions and scores, which the benchmarks provoke.
 func newLogger() *zap.Logger {
 	cfg := zap.NewDevelopmentConfig()
-	cfg.Level = zap.NewAtomicLevelAt(zap.WarnLevel)
+	cfg.Level = zap.NewAtomicLevelAt(zap.ErrorLevel)
+	cfg.DisableStacktrace = true
 	log, err := cfg.Build()
 	if err != nil {
 		return zap.NewNop()

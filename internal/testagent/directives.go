@@ -43,6 +43,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"tui-swallow-enter": planTUISwallowEnter,
 	"tui-ignore-exit":   planTUIIgnoreExit,
 	"tui-slow-submit":   planTUISlowSubmit,
+	"tui-flip":          planTUIFlip,
 }
 
 const (

@@ -5,7 +5,8 @@ package main
 // program draws an input box that takes bracketed paste, runs a turn with a
 // spinner when Enter submits a prompt, writes a file and prints a summary
 // line, and exits on /exit. Options add a startup dialog, a permission
-// question, a swallowed first Enter and an ignored /exit.
+// question, a swallowed first Enter, an ignored /exit and a turn that
+// switches between working and asking.
 
 import (
 	"errors"
@@ -45,6 +46,9 @@ type tuiOptions struct {
 	// slowSubmit is how long the UI computes, without drawing anything,
 	// after it takes a prompt, as a CLI on a loaded machine does.
 	slowSubmit time.Duration
+	// flips is how often a turn switches to a question and back, for
+	// tui-flip.
+	flips int
 }
 
 // tuiSettings collects the option directives. Steps run in order on the main
@@ -280,7 +284,12 @@ func (t *tui) runTurn(prompt string, presses int) error {
 	// A slow submit stands for a CLI that computed while its model
 	// answered, so the question follows at once and meets any key typed in
 	// the meantime. spin would discard such keys.
-	if t.opts.slowSubmit == 0 {
+	switch {
+	case t.opts.flips > 0:
+		if err := t.flip(start); err != nil {
+			return err
+		}
+	case t.opts.slowSubmit == 0:
 		if err := t.spin(start); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -323,4 +324,30 @@ func TestFileNameIn(t *testing.T) {
 	for prompt, want := range cases {
 		assert.Equal(t, want, fileNameIn(prompt), "prompt %q", prompt)
 	}
+}
+
+func TestTUIFlipLogsEachSwitch(t *testing.T) {
+	bin := buildAgent(t)
+	dir := t.TempDir()
+	s := startTUI(t, bin, dir, "tui-flip:2 tui:0")
+	s.waitFrame(t, "? for shortcuts")
+	s.send(t, paste("go"))
+	s.waitFrame(t, "❯ go")
+	s.send(t, "\r")
+	s.waitFrame(t, "Do you want to create flip.txt?")
+	s.waitFrame(t, "✻ Baked for")
+
+	lines := strings.Split(strings.TrimSpace(readFile(t, filepath.Join(dir, "flips.log"))), "\n")
+	var states []string
+	var last int64
+	for _, line := range lines {
+		at, state, ok := strings.Cut(line, " ")
+		require.True(t, ok, "line %q", line)
+		nanos, err := strconv.ParseInt(at, 10, 64)
+		require.NoError(t, err)
+		require.Greater(t, nanos, last, "times rise")
+		last = nanos
+		states = append(states, state)
+	}
+	assert.Equal(t, []string{"working", "waiting_input", "working", "waiting_input", "working"}, states)
 }
