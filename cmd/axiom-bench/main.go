@@ -10,7 +10,8 @@
 // namespace whose only interface is loopback, so no agent can reach another
 // host. The benchmark of the server's CPU next to real Claude Code
 // instances needs the pinned CLI (scripts/install-claude installs it) and a
-// loopback-only network; without them it is skipped.
+// loopback-only network; without them it is skipped, and the command says
+// why.
 package main
 
 import (
@@ -127,6 +128,11 @@ func runAll(ctx context.Context, env *bench.Env, opts options, machine bench.Mac
 		fmt.Fprintf(out, "== %s\n", b.Name)
 		start := time.Now()
 		res, err := runOne(ctx, env, b)
+		var skip *bench.SkipError
+		if errors.As(err, &skip) {
+			fmt.Fprintf(out, "  SKIPPED: %s\n", skip.Reason)
+			continue
+		}
 		if err != nil {
 			failed++
 			fmt.Fprintf(out, "  FAILED after %s: %v\n", time.Since(start).Round(time.Second), err)

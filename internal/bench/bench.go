@@ -66,6 +66,14 @@ func (e *Env) Progressf(format string, args ...any) {
 	}
 }
 
+// SkipError reports that a benchmark cannot run on this machine, and what
+// it needs.
+type SkipError struct {
+	Reason string
+}
+
+func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+
 // Benchmark is one named measurement.
 type Benchmark struct {
 	// Name is the short name that selects the benchmark on the command line.
