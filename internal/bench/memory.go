@@ -95,7 +95,7 @@ func settledReading(ctx context.Context, srv *mcpServer, count int, settle time.
 		return memReading{}, err
 	}
 	if st.Pool.Running != count {
-		return memReading{}, fmt.Errorf("%d instances ran when the memory was read, want %d: see %s",
+		return memReading{}, fmt.Errorf("%d instances ran when the memory was read, expected %d: see %s",
 			st.Pool.Running, count, srv.logPath)
 	}
 	return memReading{instances: count, mem: mem}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
@@ -30,6 +31,8 @@ type latencies struct {
 	statusBytes int
 	// last is the last status result.
 	last tools.StatusOutput
+	// loadAverage is the machine's 1-minute load average after the calls.
+	loadAverage string
 }
 
 // StatusLatency measures how long a status call with default arguments
@@ -55,8 +58,9 @@ func StatusLatency(ctx context.Context, env *Env) (res Result, err error) {
 	if err != nil {
 		return Result{}, err
 	}
+	lat.loadAverage = ReadMachine().LoadAvg
 	if lat.last.Pool.Running != statusBusy || lat.last.Pool.Queued != statusTasks-statusBusy {
-		return Result{}, fmt.Errorf("at the end %d instances ran and %d tasks were queued, want %d and %d: see %s",
+		return Result{}, fmt.Errorf("at the end %d instances ran and %d tasks were queued, expected %d and %d: see %s",
 			lat.last.Pool.Running, lat.last.Pool.Queued, statusBusy, statusTasks-statusBusy, srv.logPath)
 	}
 	return statusResult(lat), nil
@@ -70,7 +74,7 @@ func spawnBusy(ctx context.Context, env *Env, srv *mcpServer) error {
 			return fmt.Errorf("spawn tasks %d to %d: %w", queued+1, queued+statusBatch, err)
 		}
 	}
-	env.Progressf("%d tasks queued", statusTasks)
+	env.Progressf("%d tasks queued on server pid %d", statusTasks, srv.PID())
 	if _, err := srv.waitOutput(ctx, statusBusy, 60*time.Second); err != nil {
 		return err
 	}
@@ -116,12 +120,14 @@ func statusResult(lat latencies) Result {
 		Target: "status p99 under " + Millis(statusTarget),
 		Met:    statusP99 < statusTarget,
 	}
-	res.Note = fmt.Sprintf("%d busy instances (the test agent printing a line every 100 ms) and %d queued tasks; "+
-		"each status result carried %d tasks, %d instances and %.1f KiB of structured content. Ratio is status "+
-		"p99 over ping p99.", statusBusy, statusTasks-statusBusy, len(lat.last.Tasks), len(lat.last.Instances),
-		float64(lat.statusBytes)/1024)
+	res.Note = fmt.Sprintf("%d busy instances (the test agent printing a line every 100 ms) and %d queued tasks. "+
+		"Each status result carried %d tasks, %d instances and %.1f KiB of structured content. Ratio is status "+
+		"p99 over ping p99. The 1-minute load average after the calls was %s on %d cores.",
+		statusBusy, statusTasks-statusBusy, len(lat.last.Tasks), len(lat.last.Instances),
+		float64(lat.statusBytes)/1024, lat.loadAverage, runtime.NumCPU())
 	if !res.Met {
-		res.Note = "Target missed. " + res.Note
+		res.Note = fmt.Sprintf("Target missed. For comparison, an empty ping round trip took %s at p99 in the "+
+			"same run. ", Millis(pingP99)) + res.Note
 	}
 	return res
 }
