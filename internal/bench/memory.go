@@ -123,8 +123,8 @@ func memoryResult(readings []memReading, settle time.Duration) Result {
 			mib(memoryTargetRSS), last.instances, mib(memoryTargetGrowth)),
 		Met: last.mem.RSS < memoryTargetRSS && growth < memoryTargetGrowth,
 	}
-	res.Note = fmt.Sprintf("VmRSS of the server from /proc/PID/status, read %s after the instances printed; "+
-		"growth is the least-squares slope over 1 to %d instances. With %d instances %s is anonymous "+
+	res.Note = fmt.Sprintf("VmRSS of the server from /proc/PID/status, read %s after the instances printed. "+
+		"Growth is the least-squares slope over 1 to %d instances. With %d instances %s is anonymous "+
 		"(heap, stacks) and %s file-backed (mostly the binary).", settle, last.instances, last.instances,
 		mib(float64(last.mem.Anon)), mib(float64(last.mem.File)))
 	if !res.Met {
