@@ -282,7 +282,7 @@ func planSay(arg string, hasArg bool) (step, error) {
 	}
 	return func() error {
 		if _, err := os.Stdout.WriteString(arg + "\n"); err != nil {
-			return fmt.Errorf("say %q on stdout: %w", arg, err)
+			return fmt.Errorf("write %q to stdout: %w", arg, err)
 		}
 		return nil
 	}, nil
