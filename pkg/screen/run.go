@@ -3,21 +3,34 @@ package screen
 import (
 	"bytes"
 	"context"
+	"time"
 )
 
 // chunkSize bounds the bytes fed to the emulator per call, which bounds how
 // long Lines waits for the render lock (about 8 ms at 2 MB/s).
 const chunkSize = 16 << 10
 
-// cancelByte is CAN (0x18). It returns the emulator's parser to its ground
-// state, so that a sequence cut short by skipped bytes does not swallow the
-// bytes after the gap.
-const cancelByte = 0x18
+// gapPrefix returns the bytes fed to the emulator before the bytes after a
+// gap. CAN (0x18) returns the parser to its ground state, so that a
+// sequence cut short by the gap does not swallow the bytes after it. When
+// those bytes start a line, a terminal that received the skipped bytes
+// would have the cursor at the start of a new row, so CR LF moves it there.
+// Otherwise the column they start at is unknown, and CR starts them at the
+// left edge, so that a line rewritten with CR, such as a progress line,
+// overwrites the cut-off piece instead of leaving it beside the line.
+func gapPrefix(atLineStart bool) []byte {
+	if atLineStart {
+		return []byte("\x18\r\n")
+	}
+	return []byte("\x18\r")
+}
 
 // Run feeds queued bytes to the emulator until ctx is done or Close is
-// called. The caller owns the goroutine that calls Run. Run starts and stops
-// the goroutine that forwards the emulator's replies to Options.Replies. Run
-// renders at most once per Screen: a second call returns at once.
+// called. When more than 64 KiB are queued, it skips all but the newest
+// bytes that fill the screen, at most ten times a second. The caller owns
+// the goroutine that calls Run. Run starts and stops the goroutine that
+// forwards the emulator's replies to Options.Replies. Run renders at most
+// once per Screen: a second call returns at once.
 func (s *Screen) Run(ctx context.Context) {
 	runDone, ok := s.startRun()
 	if !ok {
@@ -35,9 +48,14 @@ func (s *Screen) Run(ctx context.Context) {
 	}()
 
 	chunk := make([]byte, chunkSize)
+	var lastCatchUp time.Time
 	for ctx.Err() == nil && !s.isClosed() {
-		n, gap := s.takeChunk(chunk)
-		if n == 0 {
+		s.waitForRefresh(ctx, lastCatchUp)
+		info := s.takeChunk(chunk)
+		if info.caughtUp {
+			lastCatchUp = time.Now()
+		}
+		if info.n == 0 {
 			select {
 			case <-s.wake:
 			case <-s.closed:
@@ -45,7 +63,7 @@ func (s *Screen) Run(ctx context.Context) {
 			}
 			continue
 		}
-		s.render(chunk[:n], gap)
+		s.render(chunk[:info.n], info.gap, info.atLineStart)
 	}
 }
 
@@ -61,17 +79,34 @@ func (s *Screen) startRun() (chan struct{}, bool) {
 	return s.runDone, true
 }
 
-// takeChunk moves the oldest queued bytes into chunk. It also reports
-// whether bytes were dropped just before them.
-func (s *Screen) takeChunk(chunk []byte) (int, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	gap := s.gap
-	s.gap = false
-	return s.pending.Take(chunk), gap
+// takenChunk describes the bytes one takeChunk moved.
+type takenChunk struct {
+	n int // bytes moved into the chunk
+	// gap is true when bytes were dropped just before them, and
+	// atLineStart when, in addition, they start a line.
+	gap, atLineStart bool
+	caughtUp         bool // the backlog was cut to its newest bytes
 }
 
-func (s *Screen) render(p []byte, afterGap bool) {
+// takeChunk moves the oldest queued bytes into chunk, after cutting a large
+// backlog to its newest bytes.
+func (s *Screen) takeChunk(chunk []byte) takenChunk {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var info takenChunk
+	if s.behindLocked() {
+		s.catchUpLocked()
+		info.caughtUp = true
+	}
+	info.gap, info.atLineStart = s.gap, s.gap && s.gapAtLineStart
+	s.gap, s.gapAtLineStart = false, false
+	info.n = s.pending.Take(chunk)
+	return info
+}
+
+// render feeds p to the emulator, after the bytes that prepare it for a gap
+// when bytes were skipped before p.
+func (s *Screen) render(p []byte, afterGap, atLineStart bool) {
 	if afterGap {
 		s.filter.Reset()
 	}
@@ -79,7 +114,7 @@ func (s *Screen) render(p []byte, afterGap bool) {
 	s.renderMu.Lock()
 	// Emulator.Write fails only after Close, and Close waits for Run.
 	if afterGap {
-		_, _ = s.emu.Write([]byte{cancelByte})
+		_, _ = s.emu.Write(gapPrefix(atLineStart))
 	}
 	_, _ = s.emu.Write(filtered)
 	s.renderMu.Unlock()
