@@ -10,12 +10,13 @@ import (
 // than the emulator renders, and the screen shows only the newest rows of
 // what it wrote. So once the renderer falls behind by more than a terminal
 // UI writes at once, it skips to the newest bytes that fill the screen.
-// While the flood lasts it does so at most ten times a second, which leaves
+// While the flood lasts it does so at most five times a second, which leaves
 // the CPU to the agent and the PTY reader.
 const (
 	// catchUpMin is the least backlog, in bytes, at which the renderer
-	// skips ahead. Claude Code 2.1.197 wrote at most 2,061 bytes at once in
-	// the session recorded in testdata/session-timing.txt, so only a flood queues this much.
+	// skips ahead. Claude Code 2.1.197 wrote at most 2,061 bytes at once
+	// in the session timed in testdata/session-timing.txt, so only a flood
+	// queues this much.
 	catchUpMin = 64 << 10
 	// tailBytesPerCell sizes the newest bytes kept at a catch-up: this many
 	// bytes per cell of the screen, room for a screen of text with a colour
@@ -23,8 +24,8 @@ const (
 	// the agent floods.
 	tailBytesPerCell = 2
 	// floodRefresh is the least time between two catch-ups, so a flooding
-	// agent's screen is redrawn about ten times a second.
-	floodRefresh = 100 * time.Millisecond
+	// agent's screen is redrawn about five times a second.
+	floodRefresh = 200 * time.Millisecond
 	// quietGap is how long the output must pause for a flood to count as
 	// over. The renderer then catches up at once instead of waiting for
 	// floodRefresh, so the screen shows the end of the flood quickly.

@@ -27,7 +27,7 @@ func gapPrefix(atLineStart bool) []byte {
 
 // Run feeds queued bytes to the emulator until ctx is done or Close is
 // called. When more than 64 KiB are queued, it skips all but the newest
-// bytes that fill the screen, at most ten times a second. The caller owns
+// bytes that fill the screen, at most five times a second. The caller owns
 // the goroutine that calls Run. Run starts and stops the goroutine that
 // forwards the emulator's replies to Options.Replies. Run renders at most
 // once per Screen: a second call returns at once.
