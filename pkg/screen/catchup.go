@@ -34,21 +34,21 @@ const (
 
 // tailStart returns the index in queued of the oldest byte a catch-up
 // keeps. When the last maxTail bytes contain at least rows line feeds, the
-// kept bytes start right after the rows-th line feed from the end, which
-// are the lines that fill a screen of rows rows, and aligned is true.
-// Otherwise the last maxTail bytes are kept, starting at an unknown column.
-func tailStart(queued []byte, rows, maxTail int) (start int, aligned bool) {
-	start = max(0, len(queued)-maxTail)
+// kept bytes start right after the rows-th line feed from the end: the
+// lines that fill a screen of rows rows. Otherwise they are the last
+// maxTail bytes, which start at an unknown column.
+func tailStart(queued []byte, rows, maxTail int) int {
+	start := max(0, len(queued)-maxTail)
 	window := queued[start:]
 	end := len(window)
 	for range rows {
 		lf := bytes.LastIndexByte(window[:end], '\n')
 		if lf < 0 {
-			return start, false
+			return start
 		}
 		end = lf
 	}
-	return start + end + 1, true
+	return start + end + 1
 }
 
 // behindLocked reports whether the backlog is large enough for a catch-up.
@@ -57,14 +57,12 @@ func (s *Screen) behindLocked() bool {
 	return s.pending.Len() > s.catchUpAt
 }
 
-// catchUpLocked drops the queued bytes older than the newest tail and
-// marks the gap. The caller holds s.mu and has checked behindLocked.
+// catchUpLocked drops the queued bytes older than the newest tail. The
+// caller holds s.mu and has checked behindLocked.
 func (s *Screen) catchUpLocked() {
-	start, aligned := tailStart(s.pending.Queued(), s.rows, s.maxTail)
+	start := tailStart(s.pending.Queued(), s.rows, s.maxTail)
 	s.pending.Discard(start)
 	s.stats.Skipped += int64(start)
-	s.gap = true
-	s.gapAtLineStart = aligned
 	s.signalProgressLocked()
 }
 

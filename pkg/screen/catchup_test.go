@@ -11,25 +11,22 @@ import (
 
 func TestTailStart(t *testing.T) {
 	cases := []struct {
-		name        string
-		queued      string
-		rows, max   int
-		wantStart   int
-		wantAligned bool
+		name      string
+		queued    string
+		rows, max int
+		want      int
 	}{
-		{"keeps the last rows lines", "a\nb\nc\nd", 2, 100, len("a\nb\n"), true},
-		{"trailing line feed ends a line", "a\nb\nc\n", 2, 100, len("a\nb\n"), true},
-		{"too few line feeds keep the window", "xxxxxx\nend", 2, 100, 0, false},
-		{"window cut to max bytes", "0123456789", 3, 4, 6, false},
-		{"line feeds outside the window do not count", "a\nb\nxxxxxxxx", 2, 8, 4, false},
-		{"no line feed", "xxxx", 1, 100, 0, false},
-		{"empty", "", 3, 100, 0, false},
+		{"keeps the last rows lines", "a\nb\nc\nd", 2, 100, len("a\nb\n")},
+		{"trailing line feed ends a line", "a\nb\nc\n", 2, 100, len("a\nb\n")},
+		{"too few line feeds keep the window", "xxxxxx\nend", 2, 100, 0},
+		{"window cut to max bytes", "0123456789", 3, 4, 6},
+		{"line feeds outside the window do not count", "a\nb\nxxxxxxxx", 2, 8, 4},
+		{"no line feed", "xxxx", 1, 100, 0},
+		{"empty", "", 3, 100, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			start, aligned := tailStart([]byte(c.queued), c.rows, c.max)
-			assert.Equal(t, c.wantStart, start)
-			assert.Equal(t, c.wantAligned, aligned)
+			assert.Equal(t, c.want, tailStart([]byte(c.queued), c.rows, c.max))
 		})
 	}
 }
@@ -47,8 +44,10 @@ func numberedLines(size int) (string, int) {
 
 // renderWhole renders before and then backlog in writes small enough that
 // the renderer never skips, and returns the lines: what a terminal shows.
+// It uses the default queue size, whatever opts gives.
 func renderWhole(t *testing.T, opts Options, before, backlog string) []string {
 	t.Helper()
+	opts.MaxPending = 0
 	s := startScreen(t, opts)
 	for _, part := range []string{before, backlog} {
 		for len(part) > 0 {
@@ -88,7 +87,7 @@ func TestCatchUpShowsTheNewestLines(t *testing.T) {
 	assert.Equal(t, int64(len(backlog))-4*lineBytes, s.Stats().Skipped)
 }
 
-func TestCatchUpStartsKeptLinesOnNewRow(t *testing.T) {
+func TestCatchUpAfterPartialLine(t *testing.T) {
 	opts := Options{Cols: 40, Rows: 5}
 	before := "a partial line without an end"
 	lines, _ := numberedLines(2 * catchUpMin)
@@ -110,13 +109,48 @@ func TestCatchUpRestartsCutLineAtLeftEdge(t *testing.T) {
 	backlog := b.String()
 	// The kept bytes must start inside an update, or the catch-up would not
 	// cut one.
-	start, aligned := tailStart([]byte(backlog), opts.Rows, tailBytesPerCell*opts.Cols*opts.Rows)
-	require.False(t, aligned)
+	start := tailStart([]byte(backlog), opts.Rows, tailBytesPerCell*opts.Cols*opts.Rows)
 	require.NotEqual(t, byte('\r'), backlog[start])
 	s := renderCaughtUp(t, opts, before, backlog)
 
 	assert.Equal(t, renderWhole(t, opts, before, backlog), s.Lines())
 	assert.Positive(t, s.Stats().Skipped)
+}
+
+func TestDropRestartsCutLineAtLeftEdge(t *testing.T) {
+	// A queue smaller than the catch-up threshold loses bytes to Write's
+	// drop instead.
+	const maxPending = 1000
+	opts := Options{Cols: 40, Rows: 5, MaxPending: maxPending}
+	before := "\rprogress 10000"
+	var b strings.Builder
+	for i := 10001; b.Len() < 3*maxPending; i++ {
+		fmt.Fprintf(&b, "\rprogress %d", i)
+	}
+	b.WriteString("\rdone\r\n")
+	backlog := b.String()
+	require.NotEqual(t, byte('\r'), backlog[len(backlog)-maxPending], "the drop must cut an update")
+	s := renderCaughtUp(t, opts, before, backlog)
+
+	assert.Equal(t, renderWhole(t, opts, before, backlog), s.Lines())
+	assert.Equal(t, int64(len(backlog)-maxPending), s.Stats().Skipped)
+}
+
+func TestCatchUpClearsStaleRows(t *testing.T) {
+	opts := Options{Cols: 40, Rows: 5}
+	before := "stale 1\r\nstale 2\r\nstale 3\r\n"
+	// Colour codes make the kept tail fill fewer rows than the screen has.
+	// A terminal that received the whole flood would show none of the
+	// stale rows, which scrolled away long before its end.
+	backlog := strings.Repeat("\x1b[31mxx\x1b[0m", 2*catchUpMin/13) + "end"
+	s := renderCaughtUp(t, opts, before, backlog)
+
+	lines := s.Lines()
+	require.NotEmpty(t, lines)
+	assert.True(t, strings.HasSuffix(lines[len(lines)-1], "end"), lines[len(lines)-1])
+	for _, line := range lines {
+		assert.NotContains(t, line, "stale")
+	}
 }
 
 func TestBacklogAtThresholdIsNotSkipped(t *testing.T) {

@@ -10,19 +10,33 @@ import (
 // long Lines waits for the render lock (about 8 ms at 2 MB/s).
 const chunkSize = 16 << 10
 
-// gapPrefix returns the bytes fed to the emulator before the bytes after a
+// gapKind is whether and why bytes were skipped before a chunk.
+type gapKind int
+
+const (
+	noGap       gapKind = iota
+	gapDropped          // Write dropped the oldest queued bytes because the queue was full
+	gapCaughtUp         // the renderer kept only the newest tail of a large backlog
+)
+
+// prefix returns the bytes fed to the emulator before the bytes after the
 // gap. CAN (0x18) returns the parser to its ground state, so that a
-// sequence cut short by the gap does not swallow the bytes after it. When
-// those bytes start a line, a terminal that received the skipped bytes
-// would have the cursor at the start of a new row, so CR LF moves it there.
-// Otherwise the column they start at is unknown, and CR starts them at the
-// left edge, so that a line rewritten with CR, such as a progress line,
-// overwrites the cut-off piece instead of leaving it beside the line.
-func gapPrefix(atLineStart bool) []byte {
-	if atLineStart {
-		return []byte("\x18\r\n")
+// sequence cut short by the gap does not swallow the bytes after it. After
+// dropped bytes, the column the next bytes start at is unknown. CR starts
+// them at the left edge, so a line rewritten with CR, such as a progress
+// line, overwrites the cut-off piece instead of leaving it beside the line.
+// A caught-up tail is the newest screenful of output, so ED 2
+// (erase display) and CUP (cursor home) draw it on an empty screen: no older
+// rows show between its lines, and its first rows need no scrolling, which
+// is the slowest work of the emulator.
+func (g gapKind) prefix() []byte {
+	switch g {
+	case gapDropped:
+		return []byte("\x18\r")
+	case gapCaughtUp:
+		return []byte("\x18\x1b[2J\x1b[H")
 	}
-	return []byte("\x18\r")
+	return nil
 }
 
 // Run feeds queued bytes to the emulator until ctx is done or Close is
@@ -52,7 +66,7 @@ func (s *Screen) Run(ctx context.Context) {
 	for ctx.Err() == nil && !s.isClosed() {
 		s.waitForRefresh(ctx, lastCatchUp)
 		info := s.takeChunk(chunk)
-		if info.caughtUp {
+		if info.gap == gapCaughtUp {
 			lastCatchUp = time.Now()
 		}
 		if info.n == 0 {
@@ -63,7 +77,7 @@ func (s *Screen) Run(ctx context.Context) {
 			}
 			continue
 		}
-		s.render(chunk[:info.n], info.gap, info.atLineStart)
+		s.render(chunk[:info.n], info.gap)
 	}
 }
 
@@ -81,11 +95,8 @@ func (s *Screen) startRun() (chan struct{}, bool) {
 
 // takenChunk describes the bytes one takeChunk moved.
 type takenChunk struct {
-	n int // bytes moved into the chunk
-	// gap is true when bytes were dropped just before them, and
-	// atLineStart when, in addition, they start a line.
-	gap, atLineStart bool
-	caughtUp         bool // the backlog was cut to its newest bytes
+	n   int     // bytes moved into the chunk
+	gap gapKind // bytes skipped right before them
 }
 
 // takeChunk moves the oldest queued bytes into chunk, after cutting a large
@@ -94,27 +105,29 @@ func (s *Screen) takeChunk(chunk []byte) takenChunk {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var info takenChunk
-	if s.behindLocked() {
+	switch {
+	case s.behindLocked():
 		s.catchUpLocked()
-		info.caughtUp = true
+		info.gap = gapCaughtUp
+	case s.gap:
+		info.gap = gapDropped
 	}
-	info.gap, info.atLineStart = s.gap, s.gap && s.gapAtLineStart
-	s.gap, s.gapAtLineStart = false, false
+	s.gap = false
 	info.n = s.pending.Take(chunk)
 	return info
 }
 
 // render feeds p to the emulator, after the bytes that prepare it for a gap
-// when bytes were skipped before p.
-func (s *Screen) render(p []byte, afterGap, atLineStart bool) {
-	if afterGap {
+// before p.
+func (s *Screen) render(p []byte, g gapKind) {
+	if g != noGap {
 		s.filter.Reset()
 	}
 	filtered := s.filter.Filter(p)
 	s.renderMu.Lock()
 	// Emulator.Write fails only after Close, and Close waits for Run.
-	if afterGap {
-		_, _ = s.emu.Write(gapPrefix(atLineStart))
+	if g != noGap {
+		_, _ = s.emu.Write(g.prefix())
 	}
 	_, _ = s.emu.Write(filtered)
 	s.renderMu.Unlock()

@@ -77,8 +77,6 @@ type Screen struct {
 	stats    Stats
 	progress chan struct{} // closed and replaced when rendered or skipped grows
 	runDone  chan struct{} // set when Run starts and closed when it returns
-	// gapAtLineStart is true when the bytes after the gap start a line.
-	gapAtLineStart bool
 	// lastWrite is when Write last queued bytes.
 	lastWrite time.Time
 
@@ -142,7 +140,6 @@ func (s *Screen) Write(p []byte) (int, error) {
 	if dropped > 0 {
 		s.stats.Skipped += int64(dropped)
 		s.gap = true
-		s.gapAtLineStart = false
 		s.signalProgressLocked()
 	}
 	select {
