@@ -35,6 +35,8 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"sleep":             planSleep,
 	"flood":             planFlood,
 	"print":             planPrint,
+	"say":               planSay,
+	"timestamp":         planTimestamp,
 	"echo-input":        planEchoInput,
 	"stty":              planStty,
 	"tui":               planTUI,
@@ -269,6 +271,43 @@ func planPrint(arg string, hasArg bool) (step, error) {
 		line := append([]byte(strings.Repeat("a", total)), '\n')
 		if _, err := os.Stdout.Write(line); err != nil {
 			return fmt.Errorf("print %d bytes to stdout: %w", len(line), err)
+		}
+		return nil
+	}, nil
+}
+
+// planSay prints TEXT and a newline in one write.
+func planSay(arg string, hasArg bool) (step, error) {
+	if !hasArg || arg == "" {
+		return nil, errors.New("missing text, write say:TEXT")
+	}
+	return func() error {
+		if _, err := os.Stdout.WriteString(arg + "\n"); err != nil {
+			return fmt.Errorf("write %q to stdout: %w", arg, err)
+		}
+		return nil
+	}, nil
+}
+
+// planTimestamp appends the current wall-clock time to FILE as Unix
+// nanoseconds and a newline. A benchmark puts it around other directives to
+// time them by the agent's own clock.
+func planTimestamp(arg string, hasArg bool) (step, error) {
+	if !hasArg || arg == "" {
+		return nil, errors.New("missing file, write timestamp:FILE")
+	}
+	return func() error {
+		line := strconv.FormatInt(time.Now().UnixNano(), 10) + "\n"
+		f, err := os.OpenFile(arg, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("open timestamp file %s: %w", arg, err)
+		}
+		_, err = f.WriteString(line)
+		if closeErr := f.Close(); err == nil {
+			err = closeErr
+		}
+		if err != nil {
+			return fmt.Errorf("append timestamp to %s: %w", arg, err)
 		}
 		return nil
 	}, nil

@@ -220,6 +220,50 @@ func TestAgent(t *testing.T) {
 		assert.Equal(t, strings.Repeat("x", 200000), run.stdout)
 	})
 
+	t.Run("say prints its text as a line", func(t *testing.T) {
+		t.Parallel()
+		run := runAgent(t, bin, t.TempDir(), "", "say:marker-7 say:second")
+
+		assert.Equal(t, 0, run.exitCode)
+		assert.Equal(t, "marker-7\nsecond\n", run.stdout)
+	})
+
+	t.Run("say needs text", func(t *testing.T) {
+		t.Parallel()
+		run := runAgent(t, bin, t.TempDir(), "", "say")
+
+		assert.Equal(t, 2, run.exitCode)
+		assert.Contains(t, run.stderr, "write say:TEXT")
+	})
+
+	t.Run("timestamp appends times in order", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		before := time.Now().UnixNano()
+		run := runAgent(t, bin, dir, "", "timestamp:times.txt sleep:0.05 timestamp:times.txt")
+		after := time.Now().UnixNano()
+
+		require.Equal(t, 0, run.exitCode, run.stderr)
+		lines := strings.Fields(readFile(t, filepath.Join(dir, "times.txt")))
+		require.Len(t, lines, 2)
+		first, err := strconv.ParseInt(lines[0], 10, 64)
+		require.NoError(t, err)
+		second, err := strconv.ParseInt(lines[1], 10, 64)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, first, before)
+		assert.GreaterOrEqual(t, second-first, int64(50*time.Millisecond))
+		assert.LessOrEqual(t, second, after)
+	})
+
+	t.Run("timestamp reports an unwritable file", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		run := runAgent(t, bin, dir, "", "timestamp:missing/times.txt")
+
+		assert.Equal(t, 1, run.exitCode)
+		assert.Contains(t, run.stderr, "open timestamp file missing/times.txt")
+	})
+
 	t.Run("chatty prints distinct lines and no files", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()

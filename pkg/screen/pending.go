@@ -26,11 +26,28 @@ func (b *pendingBuffer) Append(p []byte) int {
 		b.head += excess
 		dropped += excess
 	}
-	if b.head > 0 && len(b.buf)+len(p) > cap(b.buf) {
-		b.compact()
+	if len(b.buf)+len(p) > cap(b.buf) {
+		b.makeRoom(len(p))
 	}
 	b.buf = append(b.buf, p...)
 	return dropped
+}
+
+// makeRoom makes space for n more bytes after the unread ones, which must
+// fit in max with them. It moves the unread bytes to the start of buf when
+// buf is at least twice their size with the n bytes, or twice max, and else
+// to a new array of that size. The dead space before the unread bytes is
+// then about as large as they are, so a full buffer that drops a little at
+// every Append copies each byte about once, not the whole buffer every time.
+func (b *pendingBuffer) makeRoom(n int) {
+	want := min(2*b.max, 2*(b.Len()+n))
+	if want <= cap(b.buf) {
+		b.compact()
+		return
+	}
+	buf := make([]byte, b.Len(), want)
+	copy(buf, b.buf[b.head:])
+	b.buf, b.head = buf, 0
 }
 
 // Take moves up to len(dst) of the oldest bytes into dst and returns how many
@@ -43,6 +60,21 @@ func (b *pendingBuffer) Take(dst []byte) int {
 		b.head = 0
 	}
 	return n
+}
+
+// Queued returns the waiting bytes, oldest first. The slice is valid only
+// until the next call that changes the buffer.
+func (b *pendingBuffer) Queued() []byte {
+	return b.buf[b.head:]
+}
+
+// Discard drops the n oldest waiting bytes; n must not exceed Len.
+func (b *pendingBuffer) Discard(n int) {
+	b.head += n
+	if b.head == len(b.buf) {
+		b.buf = b.buf[:0]
+		b.head = 0
+	}
 }
 
 // compact moves the unread bytes to the start of buf so that append reuses

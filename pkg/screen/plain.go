@@ -49,9 +49,9 @@ func (c *PlainText) Append(dst, p []byte) []byte {
 	for i := 0; i < len(p); i++ {
 		b := p[i]
 		if c.state == plainGround && isPrintable(b) {
-			run := printableRun(p[i:])
-			dst = c.text(dst, run)
-			i += len(run) - 1
+			n, runes := printableRun(p[i:])
+			dst = c.text(dst, p[i:i+n], runes)
+			i += n - 1
 			continue
 		}
 		switch c.state {
@@ -101,18 +101,9 @@ func (c *PlainText) ground(dst []byte, b byte) []byte {
 // not whitespace. Bytes of UTF-8 sequences count as printable.
 func isPrintable(b byte) bool { return b > ' ' && b != 0x7f }
 
-// printableRun returns the leading bytes of p that are printable.
-func printableRun(p []byte) []byte {
-	n := 0
-	for n < len(p) && isPrintable(p[n]) {
-		n++
-	}
-	return p[:n]
-}
-
-// text appends the printable bytes run after the whitespace pending before
-// it.
-func (c *PlainText) text(dst, run []byte) []byte {
+// text appends the printable bytes run, which holds the given number of
+// runes, after the whitespace pending before it.
+func (c *PlainText) text(dst, run []byte, runes int) []byte {
 	if c.pendingCR && c.lineHasText {
 		// Text after a lone CR overwrites the line on a terminal. It goes
 		// on a line of its own here, so neither text is lost.
@@ -121,12 +112,7 @@ func (c *PlainText) text(dst, run []byte) []byte {
 	c.pendingCR = false
 	dst = append(dst, c.pendingSpace...)
 	c.pendingSpace = c.pendingSpace[:0]
-	for _, b := range run {
-		if b&0xc0 != 0x80 {
-			// The first byte of a UTF-8 sequence, or ASCII, starts a rune.
-			c.col++
-		}
-	}
+	c.col += runes
 	c.lineHasText = true
 	c.newlines = 0
 	return append(dst, run...)

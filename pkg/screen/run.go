@@ -3,21 +3,48 @@ package screen
 import (
 	"bytes"
 	"context"
+	"time"
 )
 
 // chunkSize bounds the bytes fed to the emulator per call, which bounds how
 // long Lines waits for the render lock (about 8 ms at 2 MB/s).
 const chunkSize = 16 << 10
 
-// cancelByte is CAN (0x18). It returns the emulator's parser to its ground
-// state, so that a sequence cut short by skipped bytes does not swallow the
-// bytes after the gap.
-const cancelByte = 0x18
+// gapKind is whether and why bytes were skipped before a chunk.
+type gapKind int
+
+const (
+	noGap       gapKind = iota
+	gapDropped          // Write dropped the oldest queued bytes because the queue was full
+	gapCaughtUp         // the renderer kept only the newest tail of a large backlog
+)
+
+// prefix returns the bytes fed to the emulator before the bytes after the
+// gap. CAN (0x18) returns the parser to its ground state, so that a
+// sequence cut short by the gap does not swallow the bytes after it. After
+// dropped bytes, the column the next bytes start at is unknown. CR starts
+// them at the left edge, so a line rewritten with CR, such as a progress
+// line, overwrites the cut-off piece instead of leaving it beside the line.
+// A caught-up tail is the newest screenful of output, so ED 2
+// (erase display) and CUP (cursor home) draw it on an empty screen: no older
+// rows show between its lines, and its first rows need no scrolling, which
+// is the slowest work of the emulator.
+func (g gapKind) prefix() []byte {
+	switch g {
+	case gapDropped:
+		return []byte("\x18\r")
+	case gapCaughtUp:
+		return []byte("\x18\x1b[2J\x1b[H")
+	}
+	return nil
+}
 
 // Run feeds queued bytes to the emulator until ctx is done or Close is
-// called. The caller owns the goroutine that calls Run. Run starts and stops
-// the goroutine that forwards the emulator's replies to Options.Replies. Run
-// renders at most once per Screen: a second call returns at once.
+// called. When more than 64 KiB are queued, it skips all but the newest
+// bytes that fill the screen, at most five times a second. The caller owns
+// the goroutine that calls Run. Run starts and stops the goroutine that
+// forwards the emulator's replies to Options.Replies. Run renders at most
+// once per Screen: a second call returns at once.
 func (s *Screen) Run(ctx context.Context) {
 	runDone, ok := s.startRun()
 	if !ok {
@@ -35,9 +62,14 @@ func (s *Screen) Run(ctx context.Context) {
 	}()
 
 	chunk := make([]byte, chunkSize)
+	var lastCatchUp time.Time
 	for ctx.Err() == nil && !s.isClosed() {
-		n, gap := s.takeChunk(chunk)
-		if n == 0 {
+		s.waitForRefresh(ctx, lastCatchUp)
+		info := s.takeChunk(chunk)
+		if info.gap == gapCaughtUp {
+			lastCatchUp = time.Now()
+		}
+		if info.n == 0 {
 			select {
 			case <-s.wake:
 			case <-s.closed:
@@ -45,7 +77,7 @@ func (s *Screen) Run(ctx context.Context) {
 			}
 			continue
 		}
-		s.render(chunk[:n], gap)
+		s.render(chunk[:info.n], info.gap)
 	}
 }
 
@@ -61,25 +93,41 @@ func (s *Screen) startRun() (chan struct{}, bool) {
 	return s.runDone, true
 }
 
-// takeChunk moves the oldest queued bytes into chunk. It also reports
-// whether bytes were dropped just before them.
-func (s *Screen) takeChunk(chunk []byte) (int, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	gap := s.gap
-	s.gap = false
-	return s.pending.Take(chunk), gap
+// takenChunk describes the bytes one takeChunk moved.
+type takenChunk struct {
+	n   int     // bytes moved into the chunk
+	gap gapKind // bytes skipped right before them
 }
 
-func (s *Screen) render(p []byte, afterGap bool) {
-	if afterGap {
+// takeChunk moves the oldest queued bytes into chunk, after cutting a large
+// backlog to its newest bytes.
+func (s *Screen) takeChunk(chunk []byte) takenChunk {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var info takenChunk
+	switch {
+	case s.behindLocked():
+		s.catchUpLocked()
+		info.gap = gapCaughtUp
+	case s.gap:
+		info.gap = gapDropped
+	}
+	s.gap = false
+	info.n = s.pending.Take(chunk)
+	return info
+}
+
+// render feeds p to the emulator, after the bytes that prepare it for a gap
+// before p.
+func (s *Screen) render(p []byte, g gapKind) {
+	if g != noGap {
 		s.filter.Reset()
 	}
 	filtered := s.filter.Filter(p)
 	s.renderMu.Lock()
 	// Emulator.Write fails only after Close, and Close waits for Run.
-	if afterGap {
-		_, _ = s.emu.Write([]byte{cancelByte})
+	if g != noGap {
+		_, _ = s.emu.Write(g.prefix())
 	}
 	_, _ = s.emu.Write(filtered)
 	s.renderMu.Unlock()

@@ -5,7 +5,9 @@
 // MB/s, far slower than an agent can flood its terminal. Write therefore only
 // queues bytes, and Run feeds them to the emulator on its own goroutine. When
 // the queue overflows, the oldest bytes are skipped because the screen can
-// no longer show them anyway.
+// no longer show them anyway. When the emulator falls far behind, Run skips
+// to the newest bytes that fill the screen, so the screen shows the end of a
+// flood soon after it ends.
 package screen
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/x/vt"
 )
@@ -59,6 +62,10 @@ type Screen struct {
 
 	filter oscFilter // used only by the goroutine running Run
 
+	rows      int // screen height, for the catch-up
+	maxTail   int // bytes a catch-up keeps at most
+	catchUpAt int // backlog in bytes beyond which Run catches up
+
 	renderMu sync.Mutex // guards emu
 	emu      *vt.Emulator
 	title    atomic.Pointer[string]
@@ -70,6 +77,8 @@ type Screen struct {
 	stats    Stats
 	progress chan struct{} // closed and replaced when rendered or skipped grows
 	runDone  chan struct{} // set when Run starts and closed when it returns
+	// lastWrite is when Write last queued bytes.
+	lastWrite time.Time
 
 	wake      chan struct{} // contains one token when Write has queued bytes
 	closed    chan struct{}
@@ -99,9 +108,13 @@ func New(opts Options) *Screen {
 		// reply goroutine could never stop.
 		panic("screen: vt.Emulator.InputPipe is not an io.Closer; adapt pkg/screen to this vt version")
 	}
+	maxTail := tailBytesPerCell * cols * rows
 	s := &Screen{
 		replies:   opts.Replies,
 		replyPipe: replyPipe,
+		rows:      rows,
+		maxTail:   maxTail,
+		catchUpAt: max(catchUpMin, maxTail),
 		emu:       emu,
 		pending:   pendingBuffer{max: maxPending},
 		progress:  make(chan struct{}),
@@ -123,6 +136,7 @@ func (s *Screen) Write(p []byte) (int, error) {
 	}
 	dropped := s.pending.Append(p)
 	s.queued += int64(len(p))
+	s.lastWrite = time.Now()
 	if dropped > 0 {
 		s.stats.Skipped += int64(dropped)
 		s.gap = true

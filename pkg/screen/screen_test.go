@@ -31,18 +31,24 @@ func TestPTY08CarriageReturnOverwrites(t *testing.T) {
 	const perWrite = 1000
 	s := startScreen(t, Options{})
 	var batch strings.Builder
+	written := 0
 	for i := 1; i <= updates; i++ {
 		fmt.Fprintf(&batch, "\rprogress %d", i)
 		if i%perWrite == 0 {
 			writeAll(t, s, []byte(batch.String()))
+			written += batch.Len()
 			batch.Reset()
 		}
 	}
 	writeAll(t, s, []byte("\n"))
+	written++
 	flush(t, s)
 
+	// The renderer may skip part of the backlog when it falls behind, but
+	// the screen must end on the last update.
 	assert.Equal(t, []string{"progress 100000"}, s.Tail(40))
-	assert.Zero(t, s.Stats().Skipped)
+	stats := s.Stats()
+	assert.Equal(t, int64(written), stats.Rendered+stats.Skipped)
 }
 
 func TestScreenCursorMovesReadAsSpaces(t *testing.T) {
