@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,36 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
-	"github.com/axiom-mcp/axiom-mcp/internal/testbin"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 )
-
-var (
-	agentOnce sync.Once
-	agentDir  string
-	agentPath string
-	agentErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if agentDir != "" {
-		_ = os.RemoveAll(agentDir)
-	}
-	os.Exit(code)
-}
-
-// testAgent builds the test agent once for the package's tests.
-func testAgent(t *testing.T) string {
-	t.Helper()
-	agentOnce.Do(func() {
-		if agentDir, agentErr = os.MkdirTemp("", "bench-test-bin-"); agentErr == nil {
-			agentPath, agentErr = testbin.Build(agentDir, testbin.TestAgent)
-		}
-	})
-	require.NoError(t, agentErr)
-	return agentPath
-}
 
 func TestParseFloodTimes(t *testing.T) {
 	times, lines, err := parseFloodTimes([]byte("1000000000\n3000000000\n3500000000\n"))

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -13,20 +12,6 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/internal/testbin"
 )
 
-// binDir holds the binaries that serverEnv builds; TestMain removes it.
-var binDir string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "axiom-bench-test-bin-")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
 // serverEnv builds the server and the test agent and returns an Env with a
 // fresh directory.
 func serverEnv(t *testing.T) *Env {
@@ -36,9 +21,7 @@ func serverEnv(t *testing.T) *Env {
 	}
 	server, err := testbin.Build(binDir, testbin.Server)
 	require.NoError(t, err)
-	agent, err := testbin.Build(binDir, testbin.TestAgent)
-	require.NoError(t, err)
-	return &Env{Dir: t.TempDir(), Server: server, TestAgent: agent}
+	return &Env{Dir: t.TempDir(), Server: server, TestAgent: testAgent(t)}
 }
 
 func TestServerStopEndsAgents(t *testing.T) {
