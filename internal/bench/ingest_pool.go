@@ -66,6 +66,9 @@ type pooledRound struct {
 	// screenLag is the time from the marker's write to the first poll that
 	// found it on the instance's screen.
 	screenLag time.Duration
+	// dropped is how many bytes of raw output and plain text the
+	// transcript files left out because the disk writer fell behind.
+	dropped int64
 }
 
 // floodAndWatch submits prompt, waits until the agent has recorded the
@@ -128,7 +131,9 @@ func (p *ingestPool) watchScreen(ctx context.Context, taskID, instanceID, timesP
 				return pooledRound{}, fmt.Errorf("read the screen of instance %s: %w", instanceID, err)
 			}
 			if screenShows(view.Lines, marker) {
-				return pooledRound{times: times, screenLag: time.Since(times.Marker)}, nil
+				round := pooledRound{times: times, screenLag: time.Since(times.Marker)}
+				round.dropped = p.transcriptDropped(taskID)
+				return round, nil
 			}
 			if view.State == executor.StateExited.String() || view.State == executor.StateKilled.String() {
 				return pooledRound{}, fmt.Errorf("instance %s %s before its screen showed marker %q",
@@ -140,6 +145,16 @@ func (p *ingestPool) watchScreen(ctx context.Context, taskID, instanceID, timesP
 				marker, instanceID, err)
 		}
 	}
+}
+
+// transcriptDropped returns how many bytes the task's instance left out of
+// its transcript files, or 0 when status cannot be read.
+func (p *ingestPool) transcriptDropped(taskID string) int64 {
+	st, err := p.pool.Status(executor.Filter{TaskID: taskID})
+	if err != nil || len(st.Instances) == 0 {
+		return 0
+	}
+	return st.Instances[0].TranscriptDropped
 }
 
 // checkRunning returns an error when the task has ended, which it does

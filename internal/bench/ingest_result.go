@@ -22,6 +22,9 @@ type ingestSamples struct {
 	// round: the baseline's reader, and almost all of it the pool's
 	// reading, rendering and transcript writing.
 	baselineCPU, pooledCPU []time.Duration
+	// dropped is, per pooled round, the bytes of raw output and plain text
+	// left out of the transcript files.
+	dropped []int64
 }
 
 // result compares the median rates and the screen lags with the targets.
@@ -57,6 +60,14 @@ func (s ingestSamples) note(rateMet, lagMet bool) string {
 		"agent's clock from its first to its last write. CPU time of this process per flood: %s in the pool, "+
 		"%s for the baseline's reader.", len(s.pooled), s.floodBytes>>20,
 		Millis(Percentile(s.pooledCPU, 50)), Millis(Percentile(s.baselineCPU, 50)))
+	var dropped int64
+	for _, d := range s.dropped {
+		dropped += d
+	}
+	if total := 2 * s.floodBytes * int64(len(s.dropped)); total > 0 {
+		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the raw output and its plain text, "+
+			"because the disk writer fell behind.", 100*float64(dropped)/float64(total))
+	}
 	if !rateMet {
 		fmt.Fprintf(&b, " Rate target missed: the agent, the kernel's PTY work and the pool share %d cores, "+
 			"and between two reads the pool's reader copies each chunk into the transcript rings, "+

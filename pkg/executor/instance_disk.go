@@ -8,14 +8,16 @@ import (
 )
 
 // screenMaxPending caps the raw output queued for the screen emulator. The
-// emulator renders a few MB/s, so a flooding agent keeps this queue full;
-// 1 MiB is far more than one 40-row screen needs to show its latest state.
-const screenMaxPending = 1 << 20
+// emulator renders a few MB/s, so a flooding agent keeps this queue full.
+// During a flood the renderer keeps only the newest screenful, about 10 KB,
+// so 256 KiB is far more than one 40-row screen needs to show its latest
+// state.
+const screenMaxPending = 256 << 10
 
 // diskQueueBytes caps the output waiting for the transcript files of one
-// instance. A disk slower than the agent loses output beyond it, and the
-// loss is counted.
-const diskQueueBytes = 1 << 20
+// instance: room for four batches of diskBatchBytes. A disk slower than
+// the agent loses output beyond it, and the loss is counted.
+const diskQueueBytes = 2 << 20
 
 // openDiskTranscript creates the transcript files. A failure is logged and
 // leaves the instance without files, because a full or read-only disk should

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -17,30 +18,43 @@ const (
 )
 
 // diskTranscript writes an instance's raw output and its plain text to
-// rotating files on a goroutine of its own. The read path hands it copies
-// through a queue bounded in bytes. When the disk falls behind and the
-// queue is full, new chunks are dropped and counted, so the PTY reader
-// never waits for the disk.
+// rotating files on a goroutine of its own. The read path appends copies
+// to two buffers bounded together in bytes, and the writer takes each
+// buffer whole and writes it in one call, so a flood costs one copy and
+// few system calls per batch. When the disk falls behind and the buffers
+// are full, new output is dropped and counted, so the PTY reader never
+// waits for the disk.
 type diskTranscript struct {
 	rawPath, textPath string
 	raw, text         *rotatingFile
 	maxQueued         int
 	log               *zap.Logger
 
-	mu       sync.Mutex
-	chunks   []diskChunk
-	spare    []diskChunk
-	queued   int
-	dropped  int64
-	failed   bool // a write failed, so nothing more is written
-	wake     chan struct{}
-	finished chan struct{}
+	mu        sync.Mutex
+	rawQueue  []byte // raw output waiting for the raw file
+	textQueue []byte // plain text waiting for the text file
+	spareRaw  []byte // the buffers of the last batch, for reuse
+	spareText []byte
+	queued    int // bytes taken by the writer or waiting, not yet written
+	dropped   int64
+	failed    bool          // a write failed, so nothing more is written
+	wake      chan struct{} // output is waiting
+	full      chan struct{} // diskBatchBytes or more are waiting
+	finished  chan struct{}
 }
 
-type diskChunk struct {
-	data []byte
-	text bool
-}
+// keepBufferBytes is the capacity above which a batch buffer is not kept
+// for reuse unless the batch filled at least a quarter of it, so an
+// instance whose flood has ended gives the memory back.
+const keepBufferBytes = 64 << 10
+
+// The writer lets output gather after it wakes, for diskCoalesce or until
+// diskBatchBytes are waiting, whichever comes first. Waking for every read
+// of a flooding agent's output cost more CPU than the writes themselves.
+const (
+	diskCoalesce   = 5 * time.Millisecond
+	diskBatchBytes = 512 << 10
+)
 
 // newDiskTranscript creates dir and the raw and text files in it, each
 // capped at maxFile bytes with one rotated file besides.
@@ -51,7 +65,7 @@ func newDiskTranscript(dir string, maxFile int64, maxQueued int, log *zap.Logger
 	d := &diskTranscript{
 		rawPath: filepath.Join(dir, rawFileName), textPath: filepath.Join(dir, textFileName),
 		maxQueued: maxQueued, log: log,
-		wake: make(chan struct{}, 1), finished: make(chan struct{}),
+		wake: make(chan struct{}, 1), full: make(chan struct{}, 1), finished: make(chan struct{}),
 	}
 	var err error
 	if d.raw, err = openRotating(d.rawPath, maxFile); err != nil {
@@ -77,12 +91,23 @@ func (d *diskTranscript) offer(p []byte, text bool) {
 		d.mu.Unlock()
 		return
 	}
-	d.chunks = append(d.chunks, diskChunk{data: append([]byte(nil), p...), text: text})
+	if text {
+		d.textQueue = append(d.textQueue, p...)
+	} else {
+		d.rawQueue = append(d.rawQueue, p...)
+	}
 	d.queued += len(p)
+	full := d.queued >= diskBatchBytes
 	d.mu.Unlock()
 	select {
 	case d.wake <- struct{}{}:
 	default:
+	}
+	if full {
+		select {
+		case d.full <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -91,6 +116,8 @@ func (d *diskTranscript) offer(p []byte, text bool) {
 func (d *diskTranscript) run(ctx context.Context) {
 	defer close(d.finished)
 	defer d.closeFiles()
+	coalesce := time.NewTimer(0)
+	defer coalesce.Stop()
 	for {
 		d.writeQueued()
 		select {
@@ -99,40 +126,54 @@ func (d *diskTranscript) run(ctx context.Context) {
 			d.writeQueued()
 			return
 		}
+		coalesce.Reset(diskCoalesce)
+		select {
+		case <-coalesce.C:
+		case <-d.full:
+		case <-ctx.Done():
+			d.writeQueued()
+			return
+		}
 	}
 }
 
-// writeQueued takes the whole queue and writes it. The queue's bytes stay
-// counted until written, so the memory held is bounded by maxQueued.
+// writeQueued takes both queues whole and writes each in one call. Their
+// bytes stay counted until written, so the memory held is bounded by
+// maxQueued.
 func (d *diskTranscript) writeQueued() {
 	d.mu.Lock()
-	batch := d.chunks
-	d.chunks = d.spare[:0]
+	raw, text := d.rawQueue, d.textQueue
+	d.rawQueue, d.textQueue = d.spareRaw[:0], d.spareText[:0]
+	d.spareRaw, d.spareText = nil, nil
 	d.mu.Unlock()
 
-	written := 0
-	for k, chunk := range batch {
-		d.write(chunk)
-		written += len(chunk.data)
-		batch[k] = diskChunk{}
-	}
+	d.write(d.raw, raw)
+	d.write(d.text, text)
 
 	d.mu.Lock()
-	d.queued -= written
-	d.spare = batch[:0]
+	d.queued -= len(raw) + len(text)
+	d.spareRaw, d.spareText = reusable(raw), reusable(text)
 	d.mu.Unlock()
 }
 
-func (d *diskTranscript) write(chunk diskChunk) {
-	file := d.raw
-	if chunk.text {
-		file = d.text
+// reusable returns buf emptied for the next batch, or nil when it is large
+// and was mostly unused, so that its memory goes back.
+func reusable(buf []byte) []byte {
+	if cap(buf) > keepBufferBytes && len(buf) < cap(buf)/4 {
+		return nil
 	}
-	if _, err := file.Write(chunk.data); err != nil {
+	return buf[:0]
+}
+
+func (d *diskTranscript) write(file *rotatingFile, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	if _, err := file.Write(data); err != nil {
 		d.mu.Lock()
 		first := !d.failed
 		d.failed = true
-		d.dropped += int64(len(chunk.data))
+		d.dropped += int64(len(data))
 		d.mu.Unlock()
 		if first {
 			d.log.Error("transcript file write failed; the rest of the output is not written to disk",

@@ -3,6 +3,7 @@ package executor
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,4 +85,38 @@ func TestDiskTranscriptDropsWhenQueueFull(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(dir, rawFileName))
 	require.NoError(t, err)
 	assert.Equal(t, string(bytes.Repeat([]byte("a"), 60)), string(raw))
+}
+
+func TestDiskTranscriptKeepsOrderWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	disk, err := newDiskTranscript(dir, 1<<20, 1<<20, zap.NewNop())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	go disk.run(ctx)
+	var wantRaw, wantText bytes.Buffer
+	for n := range 2000 {
+		raw := fmt.Sprintf("raw %d\r\n", n)
+		text := fmt.Sprintf("text %d\n", n)
+		disk.offer([]byte(raw), false)
+		disk.offer([]byte(text), true)
+		wantRaw.WriteString(raw)
+		wantText.WriteString(text)
+	}
+	cancel()
+	<-disk.finished
+
+	raw, err := os.ReadFile(filepath.Join(dir, rawFileName))
+	require.NoError(t, err)
+	text, err := os.ReadFile(filepath.Join(dir, textFileName))
+	require.NoError(t, err)
+	assert.Equal(t, wantRaw.String(), string(raw))
+	assert.Equal(t, wantText.String(), string(text))
+}
+
+func TestReusableDropsLargeMostlyEmptyBuffers(t *testing.T) {
+	assert.Nil(t, reusable(make([]byte, 10, keepBufferBytes*2)), "a large buffer a batch barely used")
+	kept := reusable(make([]byte, keepBufferBytes, keepBufferBytes*2))
+	assert.Equal(t, keepBufferBytes*2, cap(kept), "a large buffer a batch filled by half")
+	assert.Empty(t, kept)
+	assert.NotNil(t, reusable(make([]byte, 1, 1024)), "a small buffer")
 }
