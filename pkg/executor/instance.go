@@ -301,6 +301,9 @@ func (i *Instance) finish() {
 	i.takeStream()
 	_ = i.watcher.Close()
 	_ = i.screen.Close()
+	// The output is complete once the reader has stopped.
+	i.transcript.shrink()
+	i.text.ring.shrink()
 
 	code := exitCode(i.cmd)
 	i.mu.Lock()
