@@ -32,6 +32,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"ignore-term":       planIgnoreTerm,
 	"ignore-hup":        planIgnoreHUP,
 	"background-child":  planBackgroundChild,
+	"session-child":     planSessionChild,
 	"sleep":             planSleep,
 	"flood":             planFlood,
 	"print":             planPrint,
@@ -223,6 +224,35 @@ func planBackgroundChild(arg string, hasArg bool) (step, error) {
 			return fmt.Errorf("write child.pid for child %d: %w", pid, err)
 		}
 		fmt.Printf("started child %d\n", pid)
+		return nil
+	}, nil
+}
+
+// planSessionChild starts "testagent sleep:1000" as the leader of a new
+// session with the terminal inherited, writes its pid to session-child.pid
+// and returns without waiting for it. Signals to the agent's process group
+// do not reach the child, and the hang-up of the terminal does not either,
+// because the terminal is not the controlling terminal of its session.
+func planSessionChild(arg string, hasArg bool) (step, error) {
+	if err := noArg(hasArg); err != nil {
+		return nil, err
+	}
+	return func() error {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find own executable to start a child: %w", err)
+		}
+		child := exec.Command(self, "sleep:1000")
+		child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
+		child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := child.Start(); err != nil {
+			return fmt.Errorf("start child %s in a new session: %w", self, err)
+		}
+		pid := child.Process.Pid
+		if err := os.WriteFile("session-child.pid", fmt.Appendf(nil, "%d\n", pid), 0o644); err != nil {
+			return fmt.Errorf("write session-child.pid for child %d: %w", pid, err)
+		}
+		fmt.Printf("started child %d in session %d\n", pid, pid)
 		return nil
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -398,6 +399,33 @@ func TestAgent(t *testing.T) {
 		pgid, err := unix.Getpgid(pid)
 		require.NoError(t, err)
 		assert.Equal(t, agentPID, pgid)
+	})
+
+	t.Run("session-child leads its own session", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		stdoutFile, err := os.Create(filepath.Join(t.TempDir(), "stdout"))
+		require.NoError(t, err)
+		defer stdoutFile.Close()
+		cmd := exec.Command(bin, "session-child")
+		cmd.Dir = dir
+		cmd.Stdout = stdoutFile
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		require.NoError(t, cmd.Start())
+		agentPID := cmd.Process.Pid
+		t.Cleanup(func() { _ = syscall.Kill(-agentPID, syscall.SIGKILL) })
+		state := waitCommand(t, cmd)
+
+		pid, err := strconv.Atoi(strings.TrimSpace(readFile(t, filepath.Join(dir, "session-child.pid"))))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+		assert.Equal(t, 0, state.ExitCode())
+		want := fmt.Sprintf("started child %d in session %d\n", pid, pid)
+		assert.Equal(t, want, readFile(t, stdoutFile.Name()))
+		assert.NoError(t, syscall.Kill(pid, 0), "child %d is not running", pid)
+		sid, err := unix.Getsid(pid)
+		require.NoError(t, err)
+		assert.Equal(t, pid, sid)
 	})
 }
 

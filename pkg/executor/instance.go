@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -306,6 +307,9 @@ func (i *Instance) finish() {
 	i.takeStream()
 	_ = i.watcher.Close()
 	_ = i.screen.Close()
+	// The output is complete once the reader has stopped.
+	i.transcript.shrink()
+	i.text.ring.shrink()
 
 	code := exitCode(i.cmd)
 	i.mu.Lock()
@@ -328,9 +332,10 @@ func (i *Instance) finish() {
 	close(i.done)
 }
 
-// Kill ends the instance: SIGTERM to its process group, up to grace for it
-// to exit, then SIGKILL to the group; processes it left in its session or
-// tree are ended too. The first reason given is kept. Kill returns once the
+// Kill ends the instance: SIGTERM to its process group and to every other
+// process of its tree, up to grace for the agent to exit, then SIGKILL to
+// the same processes. Processes it left in its session or tree after that
+// are ended too. The first reason given is kept. Kill returns once the
 // instance has ended, or after grace plus a bound if the process cannot be
 // reaped; forced is true when SIGKILL was needed.
 func (i *Instance) Kill(reason string, grace time.Duration) (forced bool) {
@@ -340,15 +345,17 @@ func (i *Instance) Kill(reason string, grace time.Duration) (forced bool) {
 	}
 	i.mu.Unlock()
 	// Processes the agent started in sessions of their own leave its tree
-	// when it dies, so they are recorded now to be ended afterwards.
+	// when it dies, so they are recorded now and signalled with the agent.
+	// A child that holds the terminal would otherwise keep the instance
+	// open for the drain window before it is ended.
 	i.trackTree()
 
-	i.signal(syscall.SIGTERM)
+	i.signalTree(syscall.SIGTERM)
 	select {
 	case <-i.exited:
 	case <-time.After(grace):
 		forced = true
-		i.signal(syscall.SIGKILL)
+		i.signalTree(syscall.SIGKILL)
 		i.mu.Lock()
 		i.forced = true
 		i.mu.Unlock()
@@ -371,6 +378,29 @@ func (i *Instance) signal(sig syscall.Signal) {
 	}
 	if err := signalGroup(i.pid, sig); err != nil {
 		i.log.Warn("signal agent group failed", zap.Error(err))
+	}
+}
+
+// signalTree sends sig to the instance's process group and to the tracked
+// processes outside it, which it records as leftovers the kill ended.
+func (i *Instance) signalTree(sig syscall.Signal) {
+	i.signal(sig)
+	i.mu.Lock()
+	tracked := make(map[proctree.Key]bool, len(i.tracked))
+	for key := range i.tracked {
+		tracked[key] = true
+	}
+	i.mu.Unlock()
+	signalled := signalOutsideGroup(i.pid, tracked, sig)
+	if len(signalled) == 0 {
+		return
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, pid := range signalled {
+		if !slices.Contains(i.leftovers, pid) {
+			i.leftovers = append(i.leftovers, pid)
+		}
 	}
 }
 

@@ -131,6 +131,28 @@ func signalLeftovers(leader int, tracked map[proctree.Key]bool, sig syscall.Sign
 	return signalled
 }
 
+// signalOutsideGroup sends sig to every process of tracked that still runs
+// and is not in the process group led by leader, which signalGroup reaches.
+// A process counts only while its pid has the tracked start time, so a
+// reused pid is left alone. It returns the pids signalled.
+func signalOutsideGroup(leader int, tracked map[proctree.Key]bool, sig syscall.Signal) []int {
+	var signalled []int
+	for key := range tracked {
+		proc, err := proctree.Read(key.PID)
+		if err != nil || proc.Start != key.Start || proc.State == 'Z' || proc.PGID == leader {
+			continue
+		}
+		if syscall.Kill(key.PID, sig) != nil {
+			continue
+		}
+		if sig != syscall.SIGKILL {
+			_ = syscall.Kill(key.PID, syscall.SIGCONT)
+		}
+		signalled = append(signalled, key.PID)
+	}
+	return signalled
+}
+
 // exitCode returns the exit code of a reaped command, or 128 plus the signal
 // number when a signal ended it, as shells report it.
 func exitCode(cmd *exec.Cmd) int {

@@ -59,6 +59,23 @@ func (t *transcript) Bytes() []byte {
 	return append(out, t.buf[:t.start]...)
 }
 
+// shrink moves the kept bytes, oldest first, into a buffer of their own
+// size and releases the rest of the capacity. The pool keeps the
+// transcripts of ended instances, so their unused capacity would stay
+// allocated. A later write keeps only as many bytes as are kept now.
+func (t *transcript) shrink() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	kept := make([]byte, 0, len(t.buf))
+	if t.full {
+		kept = append(kept, t.buf[t.start:]...)
+		kept = append(kept, t.buf[:t.start]...)
+	} else {
+		kept = append(kept, t.buf...)
+	}
+	t.buf, t.start, t.full = kept, 0, len(kept) > 0
+}
+
 // Total returns how many bytes were written in all.
 func (t *transcript) Total() int64 {
 	t.mu.Lock()

@@ -66,8 +66,9 @@ type Screen struct {
 	maxTail   int // bytes a catch-up keeps at most
 	catchUpAt int // backlog in bytes beyond which Run catches up
 
-	renderMu sync.Mutex // guards emu
-	emu      *vt.Emulator
+	renderMu sync.Mutex   // guards emu and final
+	emu      *vt.Emulator // nil after Close
+	final    []string     // the rows when Close released emu
 	title    atomic.Pointer[string]
 
 	mu       sync.Mutex // guards the fields below
@@ -190,19 +191,31 @@ func (s *Screen) Stats() Stats {
 	return s.stats
 }
 
-// Close stops Run, waits until it has returned and releases the emulator.
-// Lines, Tail and Title keep returning the last screen. Close is idempotent.
+// Close stops Run, waits until it has returned and releases the emulator
+// and the queue. Lines, Tail and Title keep returning the last screen. Close
+// is idempotent.
 func (s *Screen) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
 	s.mu.Lock()
 	runDone := s.runDone
+	// Write rejects bytes after close, so the queue stays empty.
+	s.pending = pendingBuffer{max: s.pending.max}
 	s.mu.Unlock()
 	if runDone != nil {
 		<-runDone
 	}
 	s.renderMu.Lock()
 	defer s.renderMu.Unlock()
-	if err := s.emu.Close(); err != nil {
+	if s.emu == nil {
+		return nil
+	}
+	// The pool keeps the screen of every ended instance for status, and
+	// the emulator of vt v0.1.0 holds about 5 MiB: a 4 MiB parser buffer
+	// and the cell buffers. Only the rows are kept.
+	s.final = s.linesLocked()
+	err := s.emu.Close()
+	s.emu = nil
+	if err != nil {
 		return fmt.Errorf("close terminal emulator: %w", err)
 	}
 	return nil

@@ -1,12 +1,24 @@
 package screen
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Lines returns the visible rows as plain text without escape codes. Trailing
 // spaces of each row and trailing empty rows are dropped.
 func (s *Screen) Lines() []string {
 	s.renderMu.Lock()
 	defer s.renderMu.Unlock()
+	if s.emu == nil {
+		return slices.Clone(s.final)
+	}
+	return s.linesLocked()
+}
+
+// linesLocked reads the rows of Lines from the emulator. The caller holds
+// s.renderMu.
+func (s *Screen) linesLocked() []string {
 	height, width := s.emu.Height(), s.emu.Width()
 	rows := make([]string, height)
 	last := -1
