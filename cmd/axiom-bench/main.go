@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -55,10 +56,11 @@ func (c childExit) Error() string { return fmt.Sprintf("exit status %d", int(c))
 
 // options are the command-line settings.
 type options struct {
-	run   *regexp.Regexp
-	doc   string
-	quick bool
-	args  []string
+	run        *regexp.Regexp
+	doc        string
+	quick      bool
+	cpuProfile string
+	args       []string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -66,6 +68,7 @@ func parseFlags(args []string) (options, error) {
 	runPattern := fs.String("run", "", "run only the benchmarks whose name matches this regular expression: "+names())
 	doc := fs.String("doc", "docs/benchmarks.md", "page whose generated table gets the results; empty to write none")
 	quick := fs.Bool("quick", false, "fewer repetitions, to try the command; the figures are not written to -doc")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process, which runs the in-process pools, to this file")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -76,7 +79,7 @@ func parseFlags(args []string) (options, error) {
 	if err != nil {
 		return options{}, fmt.Errorf("-run %q is not a regular expression: %w", *runPattern, err)
 	}
-	return options{run: re, doc: *doc, quick: *quick, args: args}, nil
+	return options{run: re, doc: *doc, quick: *quick, cpuProfile: *cpuProfile, args: args}, nil
 }
 
 func names() string {
@@ -100,6 +103,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer cleanup()
+	if opts.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 
 	machine := bench.ReadMachine()
 	fmt.Fprintf(out, "machine: %s\n", machine)
@@ -179,6 +189,23 @@ func writeDoc(path string, rows []bench.Row) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// startCPUProfile profiles this process into path until the returned
+// function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("start CPU profile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
 
 // newLogger logs errors of in-process pools to stderr. Their warnings
