@@ -121,8 +121,14 @@ func (t *Tracker) idleReason(res *Result) string {
 // idleSummary names what an idle instance showed: nothing, or output that
 // only redrew the lines already on screen.
 func (t *Tracker) idleSummary() string {
-	if t.idleOutput > 0 {
+	switch {
+	case t.idleOutput > 0:
 		return "screen redrew the same lines, no new output"
+	case !t.everActive:
+		// A CLI that waits on its input or a lock before it draws anything
+		// looks like this, for example a headless run whose stdin is a pipe
+		// nobody closes.
+		return "stuck at startup: no activity"
 	}
 	return "no activity"
 }

@@ -11,6 +11,9 @@ type Tracker struct {
 	// lastActivity starts the idle clock. lastWork, the last file event or
 	// tool call, starts the recency part.
 	lastActivity time.Time
+	// everActive is false until the first active sample, so that an agent
+	// stuck before it showed anything is named as such.
+	everActive   bool
 	lastWork     time.Time
 	lastInput    time.Time
 	lastThinking time.Time
@@ -91,6 +94,7 @@ func (t *Tracker) Observe(s Sample) {
 
 	active := lines > 0 || files > 0 || tools.total() > 0 || s.Input || s.Answered || cpu > 0 || s.Thinking || waitChanged
 	if active {
+		t.everActive = true
 		t.lastActivity = later(t.lastActivity, s.At)
 		t.idleCPU, t.idleOutput = 0, 0
 	} else {

@@ -80,6 +80,15 @@ func TestTrackerSilentInstanceKilledAsIdle(t *testing.T) {
 	res := tr.Evaluate(at(30 * time.Second))
 	assert.Equal(t, KillIdle, res.Verdict)
 	assert.Equal(t, SignalIdle, res.Signal)
+	assert.Contains(t, res.Reason, "stuck at startup: no activity for 30s (idle timeout 30s)")
+}
+
+func TestTrackerIdleAfterWorkIsNotStuckAtStartup(t *testing.T) {
+	tr := NewTracker(Thresholds{}, start)
+	tr.Observe(Sample{At: at(time.Second), ChangedLines: 3})
+	res := tr.Evaluate(at(31 * time.Second))
+	assert.Equal(t, KillIdle, res.Verdict)
+	assert.NotContains(t, res.Reason, "stuck at startup")
 	assert.Contains(t, res.Reason, "no activity for 30s (idle timeout 30s)")
 }
 
