@@ -141,8 +141,8 @@ func (d *driver) run(ctx context.Context) {
 func (d *driver) step(ctx context.Context) bool {
 	d.inst.pollTranscript()
 	obs := d.prof.Classify(d.inst.screen.Lines(), d.inst.screen.Title())
-	if d.inst.observe(obs) && d.inst.cfg.OnState != nil {
-		d.inst.cfg.OnState(d.inst)
+	if d.inst.observe(obs) {
+		d.stateChanged()
 	}
 	if at := d.inst.lastIntervention(); at.After(d.intervened) {
 		// A client typed into the agent: the turn may have been cancelled
@@ -369,6 +369,7 @@ func (d *driver) screenChanged(ctx context.Context, before []string, wait time.D
 // ends it with SIGTERM, then SIGKILL, if it does not.
 func (d *driver) close(ctx context.Context) {
 	d.inst.markCompleted("turn finished")
+	d.stateChanged()
 	steps, err := d.prof.CloseBytes()
 	if err != nil {
 		d.log.Warn("close steps are invalid", zap.Error(err))
@@ -402,6 +403,14 @@ func (d *driver) waitExit(ctx context.Context, wait time.Duration) bool {
 		return true
 	case <-timer.C:
 		return false
+	}
+}
+
+// stateChanged tells the pool that the instance's state or its notes may
+// have changed, so that clients learn of it at once.
+func (d *driver) stateChanged() {
+	if d.inst.cfg.OnState != nil {
+		d.inst.cfg.OnState(d.inst)
 	}
 }
 

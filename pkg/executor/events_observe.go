@@ -67,9 +67,19 @@ func (o *observations) updateScore(id string, res scoring.Result) bool {
 	return changed
 }
 
-// onInstanceState publishes the state the driver just moved inst to.
+// onInstanceState publishes the state the driver just moved inst to and
+// the notes it made meanwhile, such as the question the agent asks.
 func (p *Pool) onInstanceState(inst *Instance) {
 	p.publishObservation(inst, nil)
+	p.publishNotes(inst)
+}
+
+// publishNotes publishes the instance's notes as warnings.
+func (p *Pool) publishNotes(inst *Instance) {
+	for _, note := range inst.takeNotes() {
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
+			InstanceID: inst.id, Message: note})
+	}
 }
 
 // publishObservation publishes an info event when inst is in a new state

@@ -147,10 +147,7 @@ func (p *Pool) tick() {
 					Verdict: res.Verdict.String()})
 			}
 		}
-		for _, note := range inst.takeNotes() {
-			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID,
-				InstanceID: inst.id, Message: note})
-		}
+		p.publishNotes(inst)
 		if live && inst.verdictChanged(res) && (res.Verdict == scoring.Warn || res.Verdict == scoring.NeedsInput ||
 			res.Verdict == scoring.PausedUpstream) {
 			p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: inst.taskID, InstanceID: inst.id,
