@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"strings"
@@ -40,6 +41,11 @@ func main() {
 	stop()
 	var child childExit
 	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(os.Stderr, "axiom-bench:", err)
+		os.Exit(interruptedExit)
 	case errors.As(err, &child):
 		os.Exit(int(child)) // the copy in the namespace has printed its errors
 	case err != nil:
@@ -47,6 +53,12 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// errInterrupted ends a run stopped by SIGINT or SIGTERM, with the exit
+// status shells report for SIGINT.
+var errInterrupted = errors.New("interrupted")
+
+const interruptedExit = 130
 
 // childExit is the exit status of the copy of the command that ran in the
 // network namespace.
@@ -65,12 +77,20 @@ type options struct {
 
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("axiom-bench", flag.ContinueOnError)
+	// main prints a parse error once; -h prints the flags to stdout.
+	fs.SetOutput(io.Discard)
 	runPattern := fs.String("run", "", "run only the benchmarks whose name matches this regular expression: "+names())
 	doc := fs.String("doc", "docs/benchmarks.md", "page whose generated table gets the results; empty to write none")
 	quick := fs.Bool("quick", false, "fewer repetitions, to try the command; the figures are not written to -doc")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process, which runs the in-process pools, to this file")
 	if err := fs.Parse(args); err != nil {
-		return options{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fmt.Println("Usage: go run ./cmd/axiom-bench [flags], from the module root")
+			fs.PrintDefaults()
+			return options{}, err
+		}
+		return options{}, fmt.Errorf("%w (see -h for the flags)", err)
 	}
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected argument %q: select benchmarks with -run", fs.Arg(0))
@@ -79,7 +99,36 @@ func parseFlags(args []string) (options, error) {
 	if err != nil {
 		return options{}, fmt.Errorf("-run %q is not a regular expression: %w", *runPattern, err)
 	}
+	if !matchesAny(re) {
+		return options{}, fmt.Errorf("-run %q matches no benchmark: the benchmarks are %s", *runPattern, names())
+	}
+	if err := checkDoc(*doc, *quick); err != nil {
+		return options{}, err
+	}
 	return options{run: re, doc: *doc, quick: *quick, cpuProfile: *cpuProfile, args: args}, nil
+}
+
+func matchesAny(re *regexp.Regexp) bool {
+	for _, b := range bench.All() {
+		if re.MatchString(b.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkDoc fails at the start, not after the benchmarks ran, when the page
+// the results go to cannot be written.
+func checkDoc(doc string, quick bool) error {
+	if doc == "" || quick {
+		return nil
+	}
+	dir := filepath.Dir(doc)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("-doc %s: directory %s not found: run from the module root, or give -doc a path "+
+			"in an existing directory, or -doc '' to write no page", doc, dir)
+	}
+	return nil
 }
 
 func names() string {
@@ -118,10 +167,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err := writeDoc(opts.doc, rows); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "wrote %d rows to %s\n", len(rows), opts.doc)
+		fmt.Fprintf(out, "wrote %s to %s\n", plural(len(rows), "row"), opts.doc)
+	}
+	if ctx.Err() != nil {
+		return errInterrupted
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d benchmarks failed", failed)
+		return fmt.Errorf("%s failed", plural(failed, "benchmark"))
 	}
 	return nil
 }
@@ -141,6 +193,10 @@ func runAll(ctx context.Context, env *bench.Env, opts options, machine bench.Mac
 		var skip *bench.SkipError
 		if errors.As(err, &skip) {
 			fmt.Fprintf(out, "  SKIPPED: %s\n", skip.Reason)
+			continue
+		}
+		if err != nil && ctx.Err() != nil {
+			fmt.Fprintf(out, "  interrupted after %s\n", time.Since(start).Round(time.Second))
 			continue
 		}
 		if err != nil {
@@ -189,6 +245,14 @@ func writeDoc(path string, rows []bench.Row) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// plural formats a count of things, such as "1 row" or "3 rows".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // startCPUProfile profiles this process into path until the returned

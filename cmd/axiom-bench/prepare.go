@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/bench"
 	"github.com/axiom-mcp/axiom-mcp/internal/claudeenv"
@@ -21,6 +22,11 @@ const netnsEnv = "AXIOM_BENCH_NETNS"
 // binDirEnv passes the directory of the binaries built before the command
 // moved into the namespace, where the module proxy is out of reach.
 const binDirEnv = "AXIOM_BENCH_BIN_DIR"
+
+// childStopWait bounds how long an interrupted copy in the namespace may
+// take to stop its benchmark and clean up: a server under test gets 8 s to
+// end its agents.
+const childStopWait = 30 * time.Second
 
 // reexecInNetns runs the command again inside a new network namespace with
 // only loopback up when it runs as root outside one. It reports whether it
@@ -50,6 +56,10 @@ func reexecInNetns(ctx context.Context, args []string) (bool, error) {
 		`ip link set lo up && exec "$0" "$@"`, self}, args...)...)
 	cmd.Env = append(os.Environ(), netnsEnv+"=1", binDirEnv+"="+binDir)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// On Ctrl-C the copy in the namespace stops its benchmark and removes
+	// what it made; it gets the interrupt and time for that, not SIGKILL.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = childStopWait
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
@@ -64,10 +74,10 @@ func reexecInNetns(ctx context.Context, args []string) (bool, error) {
 // buildBinaries builds the test agent and the server into dir.
 func buildBinaries(dir string) (agent, server string, err error) {
 	if agent, err = testbin.Build(dir, testbin.TestAgent); err != nil {
-		return "", "", fmt.Errorf("build the test agent: %w", err)
+		return "", "", fmt.Errorf("build the test agent (run axiom-bench inside the axiom-mcp module): %w", err)
 	}
 	if server, err = testbin.Build(dir, testbin.Server); err != nil {
-		return "", "", fmt.Errorf("build axiom-mcp: %w", err)
+		return "", "", fmt.Errorf("build axiom-mcp (run axiom-bench inside the axiom-mcp module): %w", err)
 	}
 	return agent, server, nil
 }
@@ -91,10 +101,28 @@ func prepare(progress io.Writer, quick bool) (*bench.Env, func(), error) {
 	}
 	log := newLogger()
 	env := &bench.Env{TestAgent: agent, Server: server, Quick: quick, Progress: progress, Log: log}
-	if wd, err := os.Getwd(); err == nil && loopbackOnly() {
-		env.Claude = claudeenv.FindBinary(wd)
-	}
+	env.Claude, env.ClaudeMissing = findClaude()
 	return env, func() { _ = log.Sync(); cleanup() }, nil
+}
+
+// findClaude returns the Claude Code CLI the cpu benchmark may run, or why
+// there is none.
+func findClaude() (path, missing string) {
+	if !loopbackOnly() {
+		return "", "the network has interfaces besides loopback, so the CLI could reach other hosts: " +
+			"run axiom-bench as root (it then runs in a loopback-only network namespace) or inside `unshare -rn`"
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", "the working directory is unreadable: " + err.Error()
+	}
+	if path = claudeenv.FindBinary(wd); path == "" {
+		return "", "Claude Code CLI not found: install the pinned CLI with scripts/install-claude, or set AXIOM_CLAUDE_BIN"
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Sprintf("Claude Code CLI %s is not usable: %v", path, err)
+	}
+	return path, ""
 }
 
 // loopbackOnly reports whether every network interface is a loopback one,

@@ -49,8 +49,10 @@ type Env struct {
 	TestAgent string
 	// Server is the axiom-mcp binary.
 	Server string
-	// Claude is the Claude Code CLI, or "" when it is not installed.
-	Claude string
+	// Claude is the Claude Code CLI, or "" when it is missing or may not
+	// run here, and ClaudeMissing then says why.
+	Claude        string
+	ClaudeMissing string
 	// Quick asks for fewer repetitions, for a trial of the command itself.
 	Quick bool
 	// Progress receives a line now and then during long benchmarks.

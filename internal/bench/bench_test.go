@@ -51,3 +51,20 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 	assert.Contains(t, row.Markdown(), `a\|b`)
 	assert.Contains(t, row.Markdown(), "`x \\| y`")
 }
+
+func TestUpdateSectionKeepsTheOrderOfTheTable(t *testing.T) {
+	a := Row{Result: Result{Name: "a", Figure: "1", Note: "note a"}}
+	b := Row{Result: Result{Name: "b", Figure: "2", Note: "note b"}}
+	page := UpdateSection("", []Row{a, b})
+	a.Figure, a.Note = "3", "new note a"
+	c := Row{Result: Result{Name: "c", Figure: "4"}}
+	page = UpdateSection(page, []Row{c, a})
+	assert.Less(t, strings.Index(page, "| a | 3 |"), strings.Index(page, "| b | 2 |"))
+	assert.Less(t, strings.Index(page, "| b | 2 |"), strings.Index(page, "| c | 4 |"))
+	assert.Less(t, strings.Index(page, "- **a**: new note a"), strings.Index(page, "- **b**: note b"))
+}
+
+func TestUpdateSectionStartsANewPageWithTheSection(t *testing.T) {
+	page := UpdateSection("", []Row{{Result: Result{Name: "a"}}})
+	assert.True(t, strings.HasPrefix(page, SectionStart), page)
+}

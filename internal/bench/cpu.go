@@ -41,9 +41,11 @@ func cpuScriptFor(quick bool) cpuScript {
 // the agents it reaped, each with the children that the agent waited for.
 func ServerCPU(ctx context.Context, env *Env) (Result, error) {
 	if env.Claude == "" {
-		return Result{}, &SkipError{Reason: "Claude Code CLI not found or the network is not loopback-only: " +
-			"install the pinned CLI with scripts/install-claude (or set AXIOM_CLAUDE_BIN), and run " +
-			"axiom-bench as root so that it runs in a loopback-only network namespace (unshare -n)"}
+		reason := env.ClaudeMissing
+		if reason == "" {
+			reason = "no Claude Code CLI was given"
+		}
+		return Result{}, &SkipError{Reason: reason}
 	}
 	model := mockmodel.New(env.Log.Named("model"))
 	baseURL, err := model.Start("127.0.0.1:0")

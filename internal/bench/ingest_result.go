@@ -64,9 +64,11 @@ func (s ingestSamples) note(rateMet, lagMet bool) string {
 	for _, d := range s.dropped {
 		dropped += d
 	}
-	if total := 2 * s.floodBytes * int64(len(s.dropped)); total > 0 {
+	if total := 2 * s.floodBytes * int64(len(s.dropped)); total > 0 && dropped > 0 {
 		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the raw output and its plain text, "+
 			"because the disk writer fell behind.", 100*float64(dropped)/float64(total))
+	} else if total > 0 {
+		b.WriteString(" The transcript files kept all of the raw output and its plain text.")
 	}
 	if !rateMet {
 		fmt.Fprintf(&b, " Rate target missed: the agent, the kernel's PTY work and the pool share %d cores, "+

@@ -66,7 +66,7 @@ func poolResult(b batch, axiom []axiomRun, baseline []time.Duration) Result {
 		Met:    r <= poolTarget,
 		Note: fmt.Sprintf("%d tasks of %q, each about 1 s; wall time from starting the command to its exit, "+
 			"against an ideal of %s. In the median axiom-mcp run the first agent started %s after the command, "+
-			"the last %s after it", b.tasks, "testagent chatty:1", seconds(idealWall(b)), Millis(median.firstStart),
+			"the last %s after it.", b.tasks, "testagent chatty:1", seconds(idealWall(b)), Millis(median.firstStart),
 			seconds(median.lastStart)),
 	}
 	if !res.Met {

@@ -107,66 +107,100 @@ func (r Row) noteLine() string {
 }
 
 // UpdateSection returns page with the generated section holding rows. A
-// row replaces the row of the same benchmark already in the section; the
-// others stay, so a run of one benchmark keeps the rest of the table. A
-// page without the markers gets the section at its end.
+// row replaces the row of the same benchmark already in the section, in
+// its place; the others stay, so a run of one benchmark keeps the rest of
+// the table. Rows of benchmarks new to the table go at its end. A page
+// without the markers gets the section at its end.
 func UpdateSection(page string, rows []Row) string {
 	before, rest, found := strings.Cut(page, SectionStart)
-	after := ""
-	var kept []string
-	var keptNotes []string
+	after := "\n"
+	var oldTable, oldNotes []string
 	if found {
 		var inside string
 		inside, after, _ = strings.Cut(rest, SectionEnd)
-		kept, keptNotes = oldLines(inside, rows)
-	} else {
+		oldTable, oldNotes = sectionLines(inside)
+	} else if strings.TrimSpace(page) != "" {
 		before = strings.TrimRight(page, "\n") + "\n\n"
+	} else {
+		before = ""
 	}
+	table, notes := mergeRows(oldTable, oldNotes, rows)
 	var b strings.Builder
 	b.WriteString(SectionStart + "\n")
 	b.WriteString(tableHeader)
-	for _, line := range kept {
+	for _, line := range table {
 		b.WriteString(line + "\n")
-	}
-	var notes []string
-	notes = append(notes, keptNotes...)
-	for _, r := range rows {
-		b.WriteString(r.Markdown() + "\n")
-		if n := r.noteLine(); n != "" {
-			notes = append(notes, n)
-		}
 	}
 	if len(notes) > 0 {
 		b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
 	}
 	b.WriteString(SectionEnd)
-	if !found {
-		after = "\n"
-	}
 	return before + b.String() + after
 }
 
-// oldLines returns the table rows and notes of the section's old content
-// whose benchmark is not among rows.
-func oldLines(inside string, rows []Row) (table, notes []string) {
-	replaced := make(map[string]bool, len(rows))
+// mergeRows puts each new row in the place of the old row of its
+// benchmark, or at the end, and its note likewise.
+func mergeRows(oldTable, oldNotes []string, rows []Row) (table, notes []string) {
+	byName := make(map[string]Row, len(rows))
 	for _, r := range rows {
-		replaced[r.Name] = true
+		byName[r.Name] = r
 	}
+	placed := make(map[string]bool, len(rows))
+	for _, line := range oldTable {
+		name := rowName(line)
+		if r, ok := byName[name]; ok {
+			table = append(table, r.Markdown())
+			placed[name] = true
+			continue
+		}
+		table = append(table, line)
+	}
+	for _, r := range rows {
+		if !placed[r.Name] {
+			table = append(table, r.Markdown())
+		}
+	}
+	noted := make(map[string]bool, len(rows))
+	for _, line := range oldNotes {
+		name := noteName(line)
+		r, ok := byName[name]
+		switch {
+		case !ok:
+			notes = append(notes, line)
+		case r.noteLine() != "":
+			notes = append(notes, r.noteLine())
+			noted[name] = true
+		}
+	}
+	for _, r := range rows {
+		if n := r.noteLine(); n != "" && !noted[r.Name] {
+			notes = append(notes, n)
+		}
+	}
+	return table, notes
+}
+
+// sectionLines returns the table rows and the notes of a generated
+// section, without the table header.
+func sectionLines(inside string) (table, notes []string) {
 	for _, line := range strings.Split(inside, "\n") {
 		switch {
 		case strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| benchmark |") &&
 			!strings.HasPrefix(line, "| --- |"):
-			name, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
-			if !replaced[name] {
-				table = append(table, line)
-			}
+			table = append(table, line)
 		case strings.HasPrefix(line, "- **"):
-			name, _, _ := strings.Cut(strings.TrimPrefix(line, "- **"), "**")
-			if !replaced[name] {
-				notes = append(notes, line)
-			}
+			notes = append(notes, line)
 		}
 	}
 	return table, notes
+}
+
+func rowName(line string) string {
+	name, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
+	return name
+}
+
+func noteName(line string) string {
+	name, _, _ := strings.Cut(strings.TrimPrefix(line, "- **"), "**")
+	return name
 }
