@@ -71,9 +71,9 @@ func (s ingestSamples) note(rateMet, lagMet bool) string {
 		b.WriteString(" The transcript files kept all of the raw output and its plain text.")
 	}
 	if !rateMet {
-		fmt.Fprintf(&b, " Rate target missed: the agent, the kernel's PTY work and the pool share %d cores, "+
-			"and between two reads the pool's reader copies each chunk into the transcript rings, "+
-			"converts it to plain text and queues it for the transcript files and the screen.", runtime.NumCPU())
+		fmt.Fprintf(&b, " Rate target missed: the agent, the kernel's PTY work and the pool share %d cores. "+
+			"The pool's extra CPU goes to the in-memory transcript, the plain text, the transcript files "+
+			"and the screen.", runtime.NumCPU())
 	}
 	if !lagMet {
 		late := 0

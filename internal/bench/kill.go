@@ -128,7 +128,7 @@ func killResult(series []killSeries) Result {
 		Met:    met,
 	}
 	res.Note = "Pool.Kill reads /proc for the agent's tree before it signals, then signals the children " +
-		"outside the agent's process group with the group; a process counts as gone once it is a zombie"
+		"outside the agent's process group with the group; a process counts as gone once it is a zombie."
 	if !met {
 		res.Note = "missed: " + strings.Join(slow, "; ") + ". " + res.Note
 	}
