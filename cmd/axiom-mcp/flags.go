@@ -33,6 +33,7 @@ type commonFlags struct {
 	killGrace       time.Duration
 	retryBackoff    time.Duration
 	tick            time.Duration
+	minFreeMemory   int
 	transcriptDir   string
 	transcriptMax   int64
 	logFile         string
@@ -72,6 +73,9 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.DurationVar(&f.retryBackoff, "retry-backoff", 5*time.Second,
 		"wait before a failed task's next attempt; it doubles with each failed attempt up to 2m")
 	fs.DurationVar(&f.tick, "tick", time.Second, "how often instances are measured and scored")
+	fs.IntVar(&f.minFreeMemory, "min-free-memory", app.DefaultMinFreeMemory,
+		"memory in MiB the machine must have available (MemAvailable) before an instance starts; "+
+			"starts wait while it has less")
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "",
 		"directory for each instance's transcript files, TASK_ID/INSTANCE_ID/raw.log and text.log "+
 			"(default: transcripts beside the workspace root)")
@@ -120,6 +124,7 @@ var settingFlags = map[string]string{
 	"kill-grace":         "kill_grace",
 	"retry-backoff":      "retry_backoff",
 	"tick":               "tick",
+	"min-free-memory":    "min_free_memory",
 	"idle-timeout":       "thresholds.idle_timeout",
 	"unproductive-after": "thresholds.unproductive_for",
 	"min-score":          "thresholds.min_score",
@@ -143,7 +148,7 @@ func (f *commonFlags) settingsGiven() map[string]string {
 func (f *commonFlags) fileConfig() app.FileConfig {
 	return app.FileConfig{
 		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
-		RetryBackoff: f.retryBackoff,
+		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory,
 		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 			MinScore: f.minScore, InputTimeout: f.inputTimeout},
 	}
@@ -160,7 +165,7 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 		MaxInstances: fc.MaxInstances, WorkspaceRoot: fc.WorkspaceRoot, AgentCommand: f.agentCommand,
 		Profile: fc.Profile, ProfilesFile: fc.Profiles, PermissionMode: fc.PermissionMode,
 		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
-		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, DebugTools: f.debugTools, Logger: logger,
+		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, MinFreeMemory: fc.MinFreeMemory, DebugTools: f.debugTools, Logger: logger,
 		TranscriptDir: f.transcriptDir, TranscriptMax: f.transcriptMax,
 		StateDir: fc.StateDir,
 	}
@@ -190,6 +195,9 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	}
 	if pick("tick", fc.Tick != 0) {
 		cfg.Tick = f.tick
+	}
+	if pick("min-free-memory", fc.MinFreeMemory != 0) {
+		cfg.MinFreeMemory = f.minFreeMemory
 	}
 	th := &cfg.Thresholds
 	if pick("idle-timeout", th.IdleTimeout != 0) {

@@ -20,6 +20,11 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
+// DefaultMinFreeMemory is the memory, in MiB, that the machine must have
+// available before an instance starts, unless a flag or the config file
+// sets it. One Claude Code 2.1.197 instance takes 213 to 300 MB of RSS.
+const DefaultMinFreeMemory = 400
+
 // Version is the axiom-mcp version reported to MCP clients.
 const Version = "0.1.0"
 
@@ -47,6 +52,9 @@ type Config struct {
 	// doubled for each later one. Zero means 5 s.
 	RetryBackoff time.Duration
 	Tick         time.Duration
+	// MinFreeMemory is the memory, in MiB, the machine must have available
+	// before an instance starts. Zero means no check.
+	MinFreeMemory int
 	// DebugTools registers a tool that panics, for tests of recovery.
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
@@ -142,6 +150,7 @@ func (c Config) poolOptions() (executor.Options, error) {
 		KillGrace:      c.KillGrace,
 		RetryBackoff:   queue.Backoff{Base: c.RetryBackoff},
 		TickInterval:   c.Tick,
+		MinFreeMemory:  int64(c.MinFreeMemory) << 20,
 		TranscriptDir:  transcripts,
 		TranscriptMax:  c.TranscriptMax,
 		Logger:         c.Logger,

@@ -28,6 +28,7 @@ type FileConfig struct {
 	KillGrace      time.Duration      `yaml:"kill_grace"`
 	RetryBackoff   time.Duration      `yaml:"retry_backoff"`
 	Tick           time.Duration      `yaml:"tick"`
+	MinFreeMemory  int                `yaml:"min_free_memory"`
 	Thresholds     scoring.Thresholds `yaml:"thresholds"`
 	Weights        scoring.Weights    `yaml:"weights"`
 }

@@ -15,10 +15,12 @@ import (
 
 // Ranges of the pool settings that a configuration file or a flag sets.
 const (
-	minTick      = 100 * time.Millisecond
-	maxTick      = time.Minute
-	minKillGrace = 100 * time.Millisecond
-	maxKillGrace = 10 * time.Minute
+	minTick = 100 * time.Millisecond
+	maxTick = time.Minute
+	// maxMinFreeMemory is the largest min_free_memory in MiB, 1 TiB.
+	maxMinFreeMemory = 1 << 20
+	minKillGrace     = 100 * time.Millisecond
+	maxKillGrace     = 10 * time.Minute
 	// minRetryBackoff and maxRetryBackoff bound the first wait between
 	// attempts of a task.
 	minRetryBackoff = 100 * time.Millisecond
@@ -127,6 +129,7 @@ func (fc FileConfig) validatePool(set []string) error {
 		durationCheck("kill_grace", fc.KillGrace, minKillGrace, maxKillGrace, 5*time.Second),
 		durationCheck("tick", fc.Tick, minTick, maxTick, time.Second),
 		durationCheck("retry_backoff", fc.RetryBackoff, minRetryBackoff, maxRetryBackoff, queue.DefaultBackoffBase),
+		intCheck("min_free_memory", fc.MinFreeMemory, 1, maxMinFreeMemory, DefaultMinFreeMemory),
 	}
 	for _, c := range checks {
 		explicitZero := c.zero && slices.Contains(set, c.key)

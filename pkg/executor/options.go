@@ -66,6 +66,13 @@ type Options struct {
 	// DrainWindow is how long output is read after the agent exits before
 	// the processes it left holding the terminal are ended. Zero means 2 s.
 	DrainWindow time.Duration
+	// MinFreeMemory is the memory, in bytes, that the machine must have
+	// available before an instance starts; while it has less, starts wait.
+	// Zero means no check.
+	MinFreeMemory int64
+	// FreeMemory returns the memory available, in bytes. Nil means
+	// ReadMemAvailable.
+	FreeMemory func() (int64, error)
 	// TickInterval is how often instances are measured and judged. Zero
 	// means 1 s.
 	TickInterval time.Duration
@@ -132,6 +139,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DrainWindow == 0 {
 		o.DrainWindow = 2 * time.Second
+	}
+	if o.FreeMemory == nil {
+		o.FreeMemory = ReadMemAvailable
 	}
 	if o.TickInterval == 0 {
 		o.TickInterval = time.Second

@@ -54,13 +54,16 @@ type Pool struct {
 	running   map[string]*Instance
 	killing   map[string]bool
 	noRequeue map[string]bool
-	// startsPausedUntil holds new starts after a rate or usage limit or
-	// rejected credentials, for the reason in startsPausedReason.
+	// startsPausedUntil holds new starts after a rate or usage limit,
+	// rejected credentials or a lack of memory, for the reason in
+	// startsPausedReason.
 	startsPausedUntil  time.Time
 	startsPausedReason string
-	authFailures       int
-	wg                 sync.WaitGroup
-	shutdownOnce       sync.Once
+	// memoryHeld is true while starts wait for memory to become available.
+	memoryHeld   bool
+	authFailures int
+	wg           sync.WaitGroup
+	shutdownOnce sync.Once
 }
 
 // New returns a pool. Call Run to start judging instances.

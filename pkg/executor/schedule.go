@@ -29,6 +29,16 @@ func (p *Pool) scheduleLocked() {
 		if !ok {
 			return
 		}
+		if reason, short := p.memoryShortLocked(); short {
+			// The task goes back without spending its attempt, and starts
+			// wait, so the machine is not pushed into swap.
+			if err := p.queue.Defer(next.ID, now); err != nil {
+				p.log.Error("returning a task to the queue failed", zap.String("task", next.ID), zap.Error(err))
+			}
+			p.holdForMemoryLocked(now, reason)
+			return
+		}
+		p.endMemoryHoldLocked()
 		p.startLocked(p.tasks[next.ID], next.Attempt)
 	}
 }

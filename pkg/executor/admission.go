@@ -1,0 +1,85 @@
+package executor
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// memoryHoldRecheck is how long new starts wait after a start was held
+// for lack of memory before the pool looks again.
+const memoryHoldRecheck = 2 * time.Second
+
+// memoryShortLocked reports whether the machine has less memory available
+// than a start needs, with a reason that gives both amounts. A reading
+// that fails lets the start go on, so that a pool where /proc/meminfo
+// cannot be read still runs.
+func (p *Pool) memoryShortLocked() (string, bool) {
+	if p.opts.MinFreeMemory <= 0 {
+		return "", false
+	}
+	available, err := p.opts.FreeMemory()
+	if err != nil {
+		p.log.Debug("reading the available memory failed; starting anyway", zap.Error(err))
+		return "", false
+	}
+	if available >= p.opts.MinFreeMemory {
+		return "", false
+	}
+	return fmt.Sprintf("%d MiB of memory available, under the %d MiB a start needs (min_free_memory)",
+		available>>20, p.opts.MinFreeMemory>>20), true
+}
+
+// holdForMemoryLocked holds new starts for memoryHoldRecheck and warns
+// once when a hold begins.
+func (p *Pool) holdForMemoryLocked(now time.Time, reason string) {
+	if !p.memoryHeld {
+		p.memoryHeld = true
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, Message: "new starts wait: " + reason})
+	}
+	if until := now.Add(memoryHoldRecheck); until.After(p.startsPausedUntil) {
+		p.startsPausedUntil, p.startsPausedReason = until, reason
+	}
+}
+
+// endMemoryHoldLocked reports the end of a hold for memory, if one was on.
+func (p *Pool) endMemoryHoldLocked() {
+	if !p.memoryHeld {
+		return
+	}
+	p.memoryHeld = false
+	p.publish(Event{Kind: EventWarning, Level: LevelInfo, Message: "enough memory is available again; starts go on"})
+}
+
+// ReadMemAvailable returns MemAvailable of /proc/meminfo in bytes: the
+// kernel's estimate of the memory that new processes can use without
+// swapping.
+func ReadMemAvailable() (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, fmt.Errorf("read available memory: %w", err)
+	}
+	return parseMemAvailable(data)
+}
+
+func parseMemAvailable(data []byte) (int64, error) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), ":")
+		if !ok || name != "MemAvailable" {
+			continue
+		}
+		kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("MemAvailable %q in /proc/meminfo is not a number of kB", strings.TrimSpace(value))
+		}
+		return kib << 10, nil
+	}
+	return 0, fmt.Errorf("MemAvailable missing from /proc/meminfo")
+}

@@ -1,0 +1,76 @@
+package executor
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseMemAvailable(t *testing.T) {
+	data := []byte("MemTotal:       24000000 kB\nMemFree:         1000 kB\nMemAvailable:    2048 kB\n")
+	got, err := parseMemAvailable(data)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2048<<10), got)
+}
+
+func TestParseMemAvailableMissing(t *testing.T) {
+	_, err := parseMemAvailable([]byte("MemTotal: 1 kB\n"))
+	assert.ErrorContains(t, err, "MemAvailable missing")
+}
+
+func TestReadMemAvailableOfThisMachine(t *testing.T) {
+	got, err := ReadMemAvailable()
+	require.NoError(t, err)
+	assert.Positive(t, got)
+}
+
+// TestORC03StartsWaitForMemory holds a task while the machine reports too
+// little memory, without spending its attempt, and starts it once memory
+// is available again.
+func TestORC03StartsWaitForMemory(t *testing.T) {
+	var available atomic.Int64
+	available.Store(100 << 20)
+	pool := startPool(t, Options{
+		MinFreeMemory: 1 << 30,
+		FreeMemory:    func() (int64, error) { return available.Load(), nil },
+		Thresholds:    longThresholds(),
+	})
+	events, stop := pool.Subscribe(100)
+	defer stop()
+	task := submitOne(t, pool, TaskSpec{Prompt: "productive:1"})
+
+	warning := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "new starts wait") })
+	assert.Contains(t, warning.Message, "100 MiB of memory available, under the 1024 MiB a start needs")
+	time.Sleep(500 * time.Millisecond) // several ticks of 100 ms
+	st, err := pool.Status(Filter{TaskID: task.ID})
+	require.NoError(t, err)
+	assert.Equal(t, "queued", st.Tasks[0].State)
+	assert.Zero(t, st.Tasks[0].Attempts, "a held start spends no attempt")
+
+	available.Store(2 << 30)
+	waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "enough memory") })
+	final := waitTask(t, pool, task.ID, 20*time.Second)
+	assert.Equal(t, "succeeded", final.State)
+	assert.Equal(t, 1, final.Attempts)
+}
+
+// waitEvent returns the first event that match accepts, failing after
+// driverWait.
+func waitEvent(t *testing.T, events <-chan Event, match func(Event) bool) Event {
+	t.Helper()
+	deadline := time.After(driverWait)
+	for {
+		select {
+		case ev := <-events:
+			if match(ev) {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no matching event after %v", driverWait)
+		}
+	}
+}
