@@ -125,6 +125,9 @@ func (c Config) poolOptions() (executor.Options, error) {
 		return executor.Options{}, fmt.Errorf("kill grace %s and tick %s must not be negative: check kill_grace and "+
 			"tick, or -kill-grace and -tick", c.KillGrace, c.Tick)
 	}
+	if err := checkMinFreeMemory(c.MinFreeMemory); err != nil {
+		return executor.Options{}, err
+	}
 	root, err := filepath.Abs(c.WorkspaceRoot)
 	if err != nil {
 		return executor.Options{}, fmt.Errorf("resolve --workspace-root %q: %w", c.WorkspaceRoot, err)
@@ -155,6 +158,20 @@ func (c Config) poolOptions() (executor.Options, error) {
 		TranscriptMax:  c.TranscriptMax,
 		Logger:         c.Logger,
 	}, nil
+}
+
+// checkMinFreeMemory rejects a memory check no start could pass: as much
+// memory available as the machine has, or more.
+func checkMinFreeMemory(mib int) error {
+	if mib <= 0 {
+		return nil
+	}
+	total, err := executor.ReadMemTotal()
+	if err != nil || int64(mib)<<20 < total {
+		return nil
+	}
+	return fmt.Errorf("min free memory %d MiB is not below the machine's %d MiB of memory, so no instance "+
+		"could start: lower -min-free-memory or min_free_memory", mib, total>>20)
 }
 
 // dropEmptyConfigDir removes CLAUDE_CONFIG_DIR when it is set but empty:

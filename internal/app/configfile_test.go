@@ -202,3 +202,10 @@ func TestRetryBackoffReachesThePool(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 700*time.Millisecond, opts.RetryBackoff.Base)
 }
+
+func TestMinFreeMemoryAboveTheMachineRejected(t *testing.T) {
+	err := checkMinFreeMemory(1 << 20) // 1 TiB
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "min free memory 1048576 MiB is not below the machine's")
+	assert.NoError(t, checkMinFreeMemory(DefaultMinFreeMemory))
+}

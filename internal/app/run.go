@@ -145,6 +145,9 @@ func printPoolLine(out io.Writer, st executor.Status) {
 			parts = append(parts, fmt.Sprintf("%s score %d (%s)", inst.ID, inst.Score, inst.Verdict))
 		}
 	}
+	if st.Pool.StartsPaused != "" {
+		parts = append(parts, "starts paused "+st.Pool.StartsPaused)
+	}
 	fmt.Fprintf(out, "%s  pool: %d running, %d queued, %d succeeded, %d failed  %s\n",
 		time.Now().Format("15:04:05"), st.Pool.Running, st.Pool.Queued, st.Pool.Succeeded,
 		st.Pool.Failed, strings.Join(parts, "; "))

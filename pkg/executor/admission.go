@@ -36,24 +36,23 @@ func (p *Pool) memoryShortLocked() (string, bool) {
 		available>>20, p.opts.MinFreeMemory>>20), true
 }
 
-// holdForMemoryLocked holds new starts for memoryHoldRecheck and warns
-// once when a hold begins.
+// holdForMemoryLocked holds new starts until the next reading of the
+// available memory, memoryHoldRecheck from now, and warns when a hold
+// begins.
 func (p *Pool) holdForMemoryLocked(now time.Time, reason string) {
-	if !p.memoryHeld {
-		p.memoryHeld = true
-		p.publish(Event{Kind: EventWarning, Level: LevelWarning, Message: "new starts wait: " + reason})
+	if p.memoryHold == "" {
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, Message: "new starts wait: " + reason +
+			"; lower --min-free-memory (config key min_free_memory) to start them anyway"})
 	}
-	if until := now.Add(memoryHoldRecheck); until.After(p.startsPausedUntil) {
-		p.startsPausedUntil, p.startsPausedReason = until, reason
-	}
+	p.memoryHold, p.memoryCheckAt = reason, now.Add(memoryHoldRecheck)
 }
 
 // endMemoryHoldLocked reports the end of a hold for memory, if one was on.
 func (p *Pool) endMemoryHoldLocked() {
-	if !p.memoryHeld {
+	if p.memoryHold == "" {
 		return
 	}
-	p.memoryHeld = false
+	p.memoryHold = ""
 	p.publish(Event{Kind: EventWarning, Level: LevelInfo, Message: "enough memory is available again; starts go on"})
 }
 
@@ -61,25 +60,35 @@ func (p *Pool) endMemoryHoldLocked() {
 // kernel's estimate of the memory that new processes can use without
 // swapping.
 func ReadMemAvailable() (int64, error) {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0, fmt.Errorf("read available memory: %w", err)
-	}
-	return parseMemAvailable(data)
+	return readMeminfo("MemAvailable")
 }
 
-func parseMemAvailable(data []byte) (int64, error) {
+// ReadMemTotal returns MemTotal of /proc/meminfo in bytes.
+func ReadMemTotal() (int64, error) {
+	return readMeminfo("MemTotal")
+}
+
+func readMeminfo(key string) (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", key, err)
+	}
+	return parseMeminfo(data, key)
+}
+
+// parseMeminfo returns the value of key, given in kB, in bytes.
+func parseMeminfo(data []byte, key string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		name, value, ok := strings.Cut(sc.Text(), ":")
-		if !ok || name != "MemAvailable" {
+		if !ok || name != key {
 			continue
 		}
 		kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("MemAvailable %q in /proc/meminfo is not a number of kB", strings.TrimSpace(value))
+			return 0, fmt.Errorf("%s %q in /proc/meminfo is not a number of kB", key, strings.TrimSpace(value))
 		}
 		return kib << 10, nil
 	}
-	return 0, fmt.Errorf("MemAvailable missing from /proc/meminfo")
+	return 0, fmt.Errorf("%s missing from /proc/meminfo", key)
 }

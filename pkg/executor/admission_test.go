@@ -12,13 +12,13 @@ import (
 
 func TestParseMemAvailable(t *testing.T) {
 	data := []byte("MemTotal:       24000000 kB\nMemFree:         1000 kB\nMemAvailable:    2048 kB\n")
-	got, err := parseMemAvailable(data)
+	got, err := parseMeminfo(data, "MemAvailable")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2048<<10), got)
 }
 
 func TestParseMemAvailableMissing(t *testing.T) {
-	_, err := parseMemAvailable([]byte("MemTotal: 1 kB\n"))
+	_, err := parseMeminfo([]byte("MemTotal: 1 kB\n"), "MemAvailable")
 	assert.ErrorContains(t, err, "MemAvailable missing")
 }
 
@@ -45,17 +45,25 @@ func TestORC03StartsWaitForMemory(t *testing.T) {
 
 	warning := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "new starts wait") })
 	assert.Contains(t, warning.Message, "100 MiB of memory available, under the 1024 MiB a start needs")
-	time.Sleep(500 * time.Millisecond) // several ticks of 100 ms
-	st, err := pool.Status(Filter{TaskID: task.ID})
-	require.NoError(t, err)
-	assert.Equal(t, "queued", st.Tasks[0].State)
-	assert.Zero(t, st.Tasks[0].Attempts, "a held start spends no attempt")
+	for range 5 { // across several ticks of 100 ms
+		time.Sleep(100 * time.Millisecond)
+		st, err := pool.Status(Filter{TaskID: task.ID})
+		require.NoError(t, err)
+		assert.Equal(t, "queued", st.Tasks[0].State)
+		assert.Zero(t, st.Tasks[0].Attempts, "a held start spends no attempt")
+		assert.Contains(t, st.Pool.StartsPaused, "until enough memory is available: 100 MiB")
+	}
 
 	available.Store(2 << 30)
 	waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "enough memory") })
 	final := waitTask(t, pool, task.ID, 20*time.Second)
 	assert.Equal(t, "succeeded", final.State)
 	assert.Equal(t, 1, final.Attempts)
+
+	available.Store(200 << 20)
+	submitOne(t, pool, TaskSpec{Prompt: "productive:1"})
+	again := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "new starts wait") })
+	assert.Contains(t, again.Message, "200 MiB", "a second hold warns again")
 }
 
 // waitEvent returns the first event that match accepts, failing after

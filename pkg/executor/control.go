@@ -120,8 +120,8 @@ type PoolInfo struct {
 	MaxInstances int `json:"max_instances"`
 	SlotsUsed    int `json:"slots_used"`
 	// StartsPaused is the reason and the end of a pause of new starts after
-	// a rate or usage limit or rejected credentials. It is empty while tasks
-	// start.
+	// a rate or usage limit or rejected credentials, or the reason starts
+	// wait for memory. It is empty while tasks start.
 	StartsPaused string `json:"starts_paused,omitempty"`
 	Queued       int    `json:"queued"`
 	Running      int    `json:"running"`
@@ -199,8 +199,11 @@ func (p *Pool) Status(f Filter) (Status, error) {
 
 func (p *Pool) poolInfoLocked() PoolInfo {
 	info := PoolInfo{MaxInstances: p.opts.MaxInstances, SlotsUsed: len(p.running)}
-	if now := p.opts.Now(); p.startsPausedLocked(now) {
+	switch now := p.opts.Now(); {
+	case p.startsPausedLocked(now):
 		info.StartsPaused = fmt.Sprintf("until %s: %s", p.startsPausedUntil.Format(time.TimeOnly), p.startsPausedReason)
+	case p.memoryHold != "":
+		info.StartsPaused = "until enough memory is available: " + p.memoryHold
 	}
 	for _, t := range p.order {
 		switch t.state {

@@ -54,16 +54,17 @@ type Pool struct {
 	running   map[string]*Instance
 	killing   map[string]bool
 	noRequeue map[string]bool
-	// startsPausedUntil holds new starts after a rate or usage limit,
-	// rejected credentials or a lack of memory, for the reason in
-	// startsPausedReason.
+	// startsPausedUntil holds new starts after a rate or usage limit or
+	// rejected credentials, for the reason in startsPausedReason.
 	startsPausedUntil  time.Time
 	startsPausedReason string
-	// memoryHeld is true while starts wait for memory to become available.
-	memoryHeld   bool
-	authFailures int
-	wg           sync.WaitGroup
-	shutdownOnce sync.Once
+	// memoryHold is why starts wait for memory, or "" while they do not,
+	// and memoryCheckAt when the pool reads the available memory again.
+	memoryHold    string
+	memoryCheckAt time.Time
+	authFailures  int
+	wg            sync.WaitGroup
+	shutdownOnce  sync.Once
 }
 
 // New returns a pool. Call Run to start judging instances.

@@ -24,9 +24,13 @@ func (p *Pool) scheduleLocked() {
 	if p.startsPausedLocked(now) {
 		return
 	}
+	if p.memoryHold != "" && now.Before(p.memoryCheckAt) {
+		return
+	}
 	for len(p.running) < p.opts.MaxInstances {
 		next, ok := p.queue.Next(now)
 		if !ok {
+			p.memoryHold = "" // nothing waits, so nothing is held
 			return
 		}
 		if reason, short := p.memoryShortLocked(); short {
