@@ -10,8 +10,8 @@
 // namespace whose only interface is loopback, so no agent can reach another
 // host. The benchmark of the server's CPU next to real Claude Code
 // instances needs the pinned CLI (scripts/install-claude installs it) and a
-// loopback-only network; without them it is skipped, and the command says
-// why.
+// loopback-only network; without them it is skipped, and the command prints
+// the reason.
 package main
 
 import (
@@ -95,6 +95,7 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected argument %q: select benchmarks with -run", fs.Arg(0))
 	}
+
 	re, err := regexp.Compile(*runPattern)
 	if err != nil {
 		return options{}, fmt.Errorf("-run %q is not a regular expression: %w", *runPattern, err)

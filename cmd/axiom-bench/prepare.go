@@ -52,6 +52,7 @@ func reexecInNetns(ctx context.Context, args []string) (bool, error) {
 	if _, _, err := buildBinaries(binDir); err != nil {
 		return true, err
 	}
+
 	cmd := exec.CommandContext(ctx, "unshare", append([]string{"-n", "sh", "-c",
 		`ip link set lo up && exec "$0" "$@"`, self}, args...)...)
 	cmd.Env = append(os.Environ(), netnsEnv+"=1", binDirEnv+"="+binDir)

@@ -1,5 +1,5 @@
 // Package bench measures axiom-mcp against baselines run on the same
-// machine in the same run: how fast it sees a screen change, how much of an
+// machine in the same run: how fast it detects a screen change, how much of an
 // agent's output rate it keeps, what the pool adds to a batch of short
 // tasks, how fast a kill ends a process tree, what idle instances cost in
 // memory, how fast status answers under load, and how much CPU the server
@@ -25,14 +25,14 @@ import (
 type Result struct {
 	// Name identifies the benchmark, such as "state detection".
 	Name string
-	// Figure is what axiom-mcp achieved, such as "median 12 ms, p99 40 ms".
+	// Figure is the measured result of axiom-mcp, such as "median 12 ms, p99 40 ms".
 	Figure string
 	// Baseline is the same measure for the baseline, measured in the same
 	// run, and what the baseline is.
 	Baseline string
 	// Ratio compares the figure with the baseline, such as "0.05".
 	Ratio string
-	// Target is what the figure must reach.
+	// Target is the value the figure must reach.
 	Target string
 	// Met reports whether the figure reached the target.
 	Met bool
@@ -40,7 +40,7 @@ type Result struct {
 	Note string
 }
 
-// Env is what every benchmark gets: its own directory and the programs it
+// Env is the environment of one benchmark: its own directory and the programs it
 // runs.
 type Env struct {
 	// Dir is a directory the benchmark may fill; it is removed afterwards.
@@ -50,10 +50,10 @@ type Env struct {
 	// Server is the axiom-mcp binary.
 	Server string
 	// Claude is the Claude Code CLI, or "" when it is missing or may not
-	// run here, and ClaudeMissing then says why.
+	// run here, and ClaudeMissing then gives the reason.
 	Claude        string
 	ClaudeMissing string
-	// Quick asks for fewer repetitions, for a trial of the command itself.
+	// Quick selects fewer repetitions, for a trial of the command itself.
 	Quick bool
 	// Progress receives a line now and then during long benchmarks.
 	Progress io.Writer

@@ -36,9 +36,9 @@ func cpuScriptFor(quick bool) cpuScript {
 // about a minute against the scripted model server.
 //
 // Both figures come from the server's /proc/PID/stat, read after every
-// agent has exited and been reaped and before the server's stdin closes:
-// utime+stime is the server's own time, and cutime+cstime is the time of
-// the agents it reaped, each with the children that the agent waited for.
+// agent has exited and been reaped and before the server's stdin closes.
+// utime+stime is the server's own time. cutime+cstime is the time of the
+// agents it reaped, each with the children that the agent waited for.
 func ServerCPU(ctx context.Context, env *Env) (Result, error) {
 	if env.Claude == "" {
 		reason := env.ClaudeMissing

@@ -22,7 +22,7 @@ const (
 
 // StateDetection times how long a change of an agent's screen takes to
 // reach a client as a state event. Four interactive test agents run in
-// one pool with the durable store, as the server runs them; each turn
+// one pool with the durable store, as the server runs them. Each turn
 // switches between its busy screen and a permission question at random
 // intervals of 250 to 650 ms and logs when it wrote each switch. The
 // figure is the time from that write to the arrival of the matching
@@ -97,6 +97,7 @@ func startStateRun(ctx context.Context, env *Env, instances, flips int) (*stateR
 	if err != nil {
 		return nil, err
 	}
+
 	r := &stateRun{pool: p.pool, prof: p.prof, events: map[string][]seen{}, polled: map[string][]seen{}}
 	events, unsubscribe := p.pool.Subscribe(4096)
 	loops, cancel := context.WithCancel(ctx)
@@ -110,6 +111,7 @@ func startStateRun(ctx context.Context, env *Env, instances, flips int) (*stateR
 		wg.Wait()
 		p.stop()
 	}
+
 	specs := make([]executor.TaskSpec, instances)
 	for i := range specs {
 		specs[i] = executor.TaskSpec{Prompt: "flip between working and asking"}
@@ -149,7 +151,7 @@ func (r *stateRun) collect(ctx context.Context, events <-chan executor.Event) {
 // poll reads every running instance's screen every pollInterval, starting
 // at a random phase, and records each change of the classified state.
 func (r *stateRun) poll(ctx context.Context) {
-	if !pauseCtx(ctx, rand.N(pollInterval)) {
+	if sleepContext(ctx, rand.N(pollInterval)) != nil {
 		return
 	}
 	ticker := time.NewTicker(pollInterval)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestMatchChangesPairsEachChangeWithItsFirstSighting(t *testing.T) {
+func TestMatchChangesFirstSighting(t *testing.T) {
 	t0 := time.Unix(100, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	changes := []seen{{at(0), "working"}, {at(400), "waiting_input"}, {at(800), "working"}}

@@ -29,6 +29,7 @@ func startStorePool(ctx context.Context, env *Env, instances int, directives str
 	if err != nil {
 		return nil, err
 	}
+
 	st, err := store.Open(ctx, filepath.Join(env.Dir, "state"), env.Log)
 	if err != nil {
 		return nil, err
@@ -43,6 +44,7 @@ func startStorePool(ctx context.Context, env *Env, instances int, directives str
 		_ = st.Close()
 		return nil, err
 	}
+
 	pool, err := executor.New(executor.Options{
 		MaxInstances:  instances,
 		WorkspaceRoot: filepath.Join(env.Dir, "workspaces"),
@@ -97,20 +99,8 @@ func waitAllSucceeded(ctx context.Context, pool *executor.Pool, taskIDs []string
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%d of %d tasks still running after %s", pending, len(taskIDs), limit)
 		}
-		if !pauseCtx(ctx, 200*time.Millisecond) {
+		if sleepContext(ctx, 200*time.Millisecond) != nil {
 			return errors.New("interrupted while the tasks ran")
 		}
-	}
-}
-
-// pauseCtx waits for d and reports whether ctx is still live.
-func pauseCtx(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// flipLogFile is where tui-flip records the time of each screen change, in
-// the working directory.
+// flipLogFile is the file in the working directory to which tui-flip
+// appends the time of each screen change.
 const flipLogFile = "flips.log"
 
 // Bounds of how long each screen of tui-flip stays. The hold is random, so

@@ -122,7 +122,7 @@ func (d *driver) run(ctx context.Context) {
 		case <-ticker.C:
 		case <-changed:
 			// A frame may arrive in several writes: let the rest of it
-			// render, so one look sees it whole. This also bounds the
+			// render, so one look reads it whole. This also bounds the
 			// looks at a flooding agent.
 			if !sleepCtx(ctx, frameSettle) {
 				return
@@ -406,7 +406,7 @@ func (d *driver) waitExit(ctx context.Context, wait time.Duration) bool {
 	}
 }
 
-// stateChanged tells the pool that the instance's state or its notes may
+// stateChanged notifies the pool that the instance's state or its notes may
 // have changed, so that clients learn of it at once.
 func (d *driver) stateChanged() {
 	if d.inst.cfg.OnState != nil {

@@ -68,7 +68,7 @@ func (o *observations) updateScore(id string, res scoring.Result) bool {
 }
 
 // onInstanceState publishes the state the driver just moved inst to and
-// the notes it made meanwhile, such as the question the agent asks.
+// the notes it made meanwhile, such as the question on the agent's screen.
 func (p *Pool) onInstanceState(inst *Instance) {
 	p.publishObservation(inst, nil)
 	p.publishNotes(inst)

@@ -58,8 +58,8 @@ type Pool struct {
 	// rejected credentials, for the reason in startsPausedReason.
 	startsPausedUntil  time.Time
 	startsPausedReason string
-	// memoryHold is why starts wait for memory, or "" while they do not,
-	// and memoryCheckAt when the pool reads the available memory again.
+	// memoryHold is the reason starts wait for memory, or "" while they do
+	// not. memoryCheckAt is the time of the next reading of the memory.
 	memoryHold    string
 	memoryCheckAt time.Time
 	authFailures  int

@@ -10,7 +10,7 @@ import (
 )
 
 // The pools of these tests have a scoring tick that never comes: what they
-// expect must be published when the driver sees it on screen.
+// expect must be published when the driver reads it off the screen.
 
 // collectUntil gathers the instance_state events and warnings of events
 // until done accepts what was gathered, and fails after driverWait.
@@ -39,7 +39,7 @@ func TestStateChangePublishedWithoutWaitingForATick(t *testing.T) {
 	defer stop()
 	submitOne(t, pool, TaskSpec{Prompt: "write notes.txt"})
 
-	asked := func(warnings []string) bool {
+	questionWarned := func(warnings []string) bool {
 		for _, w := range warnings {
 			if strings.HasPrefix(w, "waiting for input: Do you want to create notes.txt?") {
 				return true
@@ -48,7 +48,7 @@ func TestStateChangePublishedWithoutWaitingForATick(t *testing.T) {
 		return false
 	}
 	states, _ := collectUntil(t, events, func(states, warnings []string) bool {
-		return inOrder(states, "ready", "working", "waiting_input") && asked(warnings)
+		return inOrder(states, "ready", "working", "waiting_input") && questionWarned(warnings)
 	})
 	assert.Equal(t, "ready", states[0], "the first state event follows instance_started")
 	for i := 1; i < len(states); i++ {

@@ -127,7 +127,7 @@ func (t *Tracker) idleSummary() string {
 	case !t.everActive:
 		// A CLI that waits on its input or a lock before it draws anything
 		// looks like this, for example a headless run whose stdin is a pipe
-		// nobody closes.
+		// that is never closed.
 		return "stuck at startup: no activity"
 	}
 	return "no activity"

@@ -83,7 +83,7 @@ func TestTrackerSilentInstanceKilledAsIdle(t *testing.T) {
 	assert.Contains(t, res.Reason, "stuck at startup: no activity for 30s (idle timeout 30s)")
 }
 
-func TestTrackerIdleAfterWorkIsNotStuckAtStartup(t *testing.T) {
+func TestTrackerIdleAfterWorkNotStuck(t *testing.T) {
 	tr := NewTracker(Thresholds{}, start)
 	tr.Observe(Sample{At: at(time.Second), ChangedLines: 3})
 	res := tr.Evaluate(at(31 * time.Second))

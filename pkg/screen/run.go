@@ -26,9 +26,9 @@ const (
 // them at the left edge, so a line rewritten with CR, such as a progress
 // line, overwrites the cut-off piece instead of leaving it beside the line.
 // A caught-up tail is the newest screenful of output, so ED 2
-// (erase display) and CUP (cursor home) draw it on an empty screen: no older
-// rows show between its lines, and its first rows need no scrolling, which
-// is the slowest work of the emulator.
+// (erase display) and CUP (cursor home) draw it on an empty screen. No older
+// rows then show between its lines, and its first rows need no scrolling,
+// the slowest work of the emulator.
 func (g gapKind) prefix() []byte {
 	switch g {
 	case gapDropped:
