@@ -93,16 +93,19 @@ func TestPROC01NoOrphansAfterStop(t *testing.T) {
 	})
 
 	t.Run("setsid child of a fast exit", func(t *testing.T) {
-		t.Skip("needs a child subreaper (PR_SET_CHILD_SUBREAPER) or a cgroup: a child that calls setsid " +
-			"and whose parent exits before the next tick is reparented to PID 1 and not found")
 		marker := uniqueSleep(t)
 		// The long tick keeps the pool from seeing the child while the agent
 		// runs, and the agent waits until the child has left its session.
+		// The child is then reparented away from the agent, so only the
+		// instance's name in its environment ties it to the agent.
 		pool := startPool(t, Options{DrainWindow: 500 * time.Millisecond, TickInterval: time.Minute},
 			"bash", "-c", `'setsid sleep `+marker+` & sleep 0.3; exit 0'`, "{prompt}")
 		task := submitOne(t, pool, TaskSpec{Prompt: "unused"})
 		waitTask(t, pool, task.ID, 10*time.Second)
 		assert.Empty(t, processesWithArg(t, marker), "the setsid sleep was ended")
+		insts := instancesOf(t, pool, task.ID)
+		require.Len(t, insts, 1)
+		assert.Len(t, insts[0].LeftoversEnded, 1, "the setsid sleep is listed as ended")
 	})
 }
 

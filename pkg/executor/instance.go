@@ -271,7 +271,8 @@ func (i *Instance) endLeftovers() {
 	}
 	i.mu.Unlock()
 
-	signalled := signalLeftovers(i.pid, tracked, syscall.SIGTERM)
+	mark := markOf(i.pid, i.pidStart, i.id)
+	signalled := signalLeftovers(mark, tracked, syscall.SIGTERM)
 	if len(signalled) == 0 {
 		return
 	}
@@ -284,7 +285,7 @@ func (i *Instance) endLeftovers() {
 	for time.Now().Before(deadline) && anyAlive(signalled) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	signalLeftovers(i.pid, tracked, syscall.SIGKILL)
+	signalLeftovers(mark, tracked, syscall.SIGKILL)
 	i.mu.Lock()
 	i.leftovers = append(i.leftovers, pids...)
 	i.mu.Unlock()

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -99,16 +100,33 @@ func signalGroup(pgid int, sig syscall.Signal) error {
 	return nil
 }
 
-// signalLeftovers sends sig to every live process of tracked and of the
-// current members of the agent's session, group and process tree, except the
-// leader itself. It returns the processes signalled.
-func signalLeftovers(leader int, tracked map[proctree.Key]bool, sig syscall.Signal) []proctree.Proc {
+// agentMark identifies the processes of one ended agent.
+type agentMark struct {
+	leader int    // pid of the agent, leader of its session and group
+	start  uint64 // start time of the agent in clock ticks since boot, 0 if unknown
+	// tag is the environment entry, with its final NUL, that names the
+	// instance. A process that left the agent's session and lost its parent
+	// before a tick recorded it is found only by this entry.
+	tag []byte
+}
+
+// markOf returns the mark of instance id whose agent is leader.
+func markOf(leader int, start uint64, id string) agentMark {
+	return agentMark{leader: leader, start: start, tag: []byte(instanceEnvKey + "=" + id + "\x00")}
+}
+
+// signalLeftovers sends sig to every live process of tracked, of the
+// current members of the agent's session, group and process tree, and to
+// every process started no earlier than the agent whose environment names
+// its instance, with their descendants, except the leader itself. It
+// returns the processes signalled.
+func signalLeftovers(mark agentMark, tracked map[proctree.Key]bool, sig syscall.Signal) []proctree.Proc {
 	table, err := proctree.Scan()
 	if err != nil {
 		return nil
 	}
 	targets := make(map[int]proctree.Proc)
-	for _, proc := range table.Members(leader) {
+	for _, proc := range table.Members(mark.leader) {
 		targets[proc.PID] = proc
 	}
 	for key := range tracked {
@@ -116,9 +134,12 @@ func signalLeftovers(leader int, tracked map[proctree.Key]bool, sig syscall.Sign
 			targets[key.PID] = table[key.PID]
 		}
 	}
+	for pid := range taggedTrees(table, mark, readEnviron) {
+		targets[pid] = table[pid]
+	}
 	var signalled []proctree.Proc
 	for pid, proc := range targets {
-		if pid == leader || proc.State == 'Z' {
+		if pid == mark.leader || pid == os.Getpid() || pid == 1 || proc.State == 'Z' {
 			continue
 		}
 		if syscall.Kill(pid, sig) == nil {
@@ -129,6 +150,25 @@ func signalLeftovers(leader int, tracked map[proctree.Key]bool, sig syscall.Sign
 		}
 	}
 	return signalled
+}
+
+// taggedTrees returns the live processes of table that started no earlier
+// than the agent and whose environment holds mark's tag, with every
+// descendant of them.
+func taggedTrees(table proctree.Table, mark agentMark, environ func(pid int) []byte) map[int]bool {
+	roots := make(map[int]bool)
+	for pid, proc := range table {
+		if proc.State == 'Z' || proc.Start < mark.start {
+			continue
+		}
+		if bytes.Contains(environ(pid), mark.tag) {
+			roots[pid] = true
+		}
+	}
+	if len(roots) == 0 {
+		return roots
+	}
+	return descendants(table, roots)
 }
 
 // signalOutsideGroup sends sig to every process of tracked that still runs

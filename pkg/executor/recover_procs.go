@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"syscall"
@@ -45,14 +44,8 @@ func findLeftovers(table proctree.Table, a store.Attempt, environ func(pid int) 
 			}
 		}
 	}
-	tag := []byte(instanceEnvKey + "=" + a.InstanceID + "\x00")
-	for pid, proc := range table {
-		if roots[pid] || proc.State == 'Z' || proc.Start < a.PIDStart {
-			continue
-		}
-		if bytes.Contains(environ(pid), tag) {
-			roots[pid] = true
-		}
+	for pid := range taggedTrees(table, markOf(a.PID, a.PIDStart, a.InstanceID), environ) {
+		roots[pid] = true
 	}
 	for pid := range descendants(table, roots) {
 		if pid == os.Getpid() || pid == 1 || table[pid].State == 'Z' {
