@@ -105,8 +105,8 @@ type agentMark struct {
 	leader int    // pid of the agent, leader of its session and group
 	start  uint64 // start time of the agent in clock ticks since boot, 0 if unknown
 	// tag is the environment entry, with its final NUL, that names the
-	// instance. A process that left the agent's session and lost its parent
-	// before a tick recorded it is found only by this entry.
+	// instance. It is the only link to a process that left the agent's
+	// session and lost its parent before a tick recorded it.
 	tag []byte
 }
 
@@ -115,11 +115,9 @@ func markOf(leader int, start uint64, id string) agentMark {
 	return agentMark{leader: leader, start: start, tag: []byte(instanceEnvKey + "=" + id + "\x00")}
 }
 
-// signalLeftovers sends sig to every live process of tracked, of the
-// current members of the agent's session, group and process tree, and to
-// every process started no earlier than the agent whose environment names
-// its instance, with their descendants, except the leader itself. It
-// returns the processes signalled.
+// signalLeftovers sends sig to every live process of the ended agent except
+// the leader: the tracked ones, the members of its session, group and tree,
+// and the processes that mark's tag finds. It returns the processes signalled.
 func signalLeftovers(mark agentMark, tracked map[proctree.Key]bool, sig syscall.Signal) []proctree.Proc {
 	table, err := proctree.Scan()
 	if err != nil {
@@ -153,8 +151,8 @@ func signalLeftovers(mark agentMark, tracked map[proctree.Key]bool, sig syscall.
 }
 
 // taggedTrees returns the live processes of table that started no earlier
-// than the agent and whose environment holds mark's tag, with every
-// descendant of them.
+// than the agent and whose environment contains mark's tag, with their
+// descendants.
 func taggedTrees(table proctree.Table, mark agentMark, environ func(pid int) []byte) map[int]bool {
 	roots := make(map[int]bool)
 	for pid, proc := range table {
