@@ -16,11 +16,22 @@ import (
 // for lack of memory before the pool looks again.
 const memoryHoldRecheck = 2 * time.Second
 
+// A new agent grows for a few seconds after it starts: Claude Code 2.1.197
+// reaches 213 to 300 MB of RSS by its prompt. A reading taken right after a
+// start misses that memory, so a burst of starts would all pass the check
+// on one reading. Each start within startSettle therefore counts as
+// startReserve bytes that the reading does not show yet.
+const (
+	startSettle  = 5 * time.Second
+	startReserve = 300 << 20
+)
+
 // memoryShortLocked reports whether the machine has less memory available
-// than a start needs, with a reason that gives both amounts. A reading
-// that fails lets the start go on, so that a pool where /proc/meminfo
-// cannot be read still runs.
-func (p *Pool) memoryShortLocked() (string, bool) {
+// than a start needs, with a reason that gives both amounts. A start needs
+// MinFreeMemory plus startReserve for each start of the last startSettle.
+// A reading that fails lets the start go on, so that a pool where
+// /proc/meminfo cannot be read still runs.
+func (p *Pool) memoryShortLocked(now time.Time) (string, bool) {
 	if p.opts.MinFreeMemory <= 0 {
 		return "", false
 	}
@@ -29,11 +40,31 @@ func (p *Pool) memoryShortLocked() (string, bool) {
 		p.log.Debug("reading the available memory failed; starting anyway", zap.Error(err))
 		return "", false
 	}
-	if available >= p.opts.MinFreeMemory {
+	settling := p.settlingStartsLocked(now)
+	need := p.opts.MinFreeMemory + int64(settling)*startReserve
+	if available >= need {
 		return "", false
 	}
-	return fmt.Sprintf("%d MiB of memory available, under the %d MiB a start needs (min_free_memory)",
-		available>>20, p.opts.MinFreeMemory>>20), true
+	if settling == 0 {
+		return fmt.Sprintf("%d MiB of memory available, under the %d MiB a start needs (min_free_memory)",
+			available>>20, need>>20), true
+	}
+	return fmt.Sprintf("%d MiB of memory available, under the %d MiB a start needs "+
+		"(min_free_memory %d MiB and %d MiB for each of the %d instances started in the last %s)",
+		available>>20, need>>20, p.opts.MinFreeMemory>>20, startReserve>>20, settling, startSettle), true
+}
+
+// settlingStartsLocked forgets the starts older than startSettle and
+// returns how many remain.
+func (p *Pool) settlingStartsLocked(now time.Time) int {
+	kept := p.recentStarts[:0]
+	for _, at := range p.recentStarts {
+		if now.Sub(at) < startSettle {
+			kept = append(kept, at)
+		}
+	}
+	p.recentStarts = kept
+	return len(kept)
 }
 
 // holdForMemoryLocked holds new starts until the next reading of the

@@ -66,6 +66,40 @@ func TestORC03StartsWaitForMemory(t *testing.T) {
 	assert.Contains(t, again.Message, "200 MiB", "a second hold warns again")
 }
 
+// TestORC03BurstCountsUnsettledStarts starts a burst of tasks on one
+// reading of the memory: each start of the last few seconds counts as
+// memory the reading does not show yet, so only as many start as that
+// memory allows, and the rest start once the first ones have settled.
+func TestORC03BurstCountsUnsettledStarts(t *testing.T) {
+	pool := startPool(t, Options{
+		MaxInstances:  5,
+		MinFreeMemory: 400 << 20,
+		FreeMemory:    func() (int64, error) { return 1 << 30, nil },
+		Thresholds:    longThresholds(),
+	})
+	specs := make([]TaskSpec, 5)
+	for i := range specs {
+		specs[i] = TaskSpec{Prompt: "silent"}
+	}
+	_, err := pool.Submit(specs)
+	require.NoError(t, err)
+
+	// 1024 MiB covers 400 MiB and the reserve of two unsettled starts
+	// (1000 MiB), not of three (1300 MiB).
+	st, err := pool.Status(Filter{})
+	require.NoError(t, err)
+	assert.Equal(t, 3, st.Pool.Running)
+	assert.Equal(t, 2, st.Pool.Queued)
+	assert.Contains(t, st.Pool.StartsPaused, "under the 1300 MiB a start needs")
+	assert.Contains(t, st.Pool.StartsPaused, "each of the 3 instances started in the last 5s")
+
+	require.Eventually(t, func() bool {
+		st, err := pool.Status(Filter{})
+		require.NoError(t, err)
+		return st.Pool.Running == 5
+	}, 20*time.Second, 100*time.Millisecond, "the held tasks start once the burst has settled")
+}
+
 // waitEvent returns the first event that match accepts, failing after
 // driverWait.
 func waitEvent(t *testing.T, events <-chan Event, match func(Event) bool) Event {

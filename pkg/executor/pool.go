@@ -62,9 +62,12 @@ type Pool struct {
 	// not. memoryCheckAt is the time of the next reading of the memory.
 	memoryHold    string
 	memoryCheckAt time.Time
-	authFailures  int
-	wg            sync.WaitGroup
-	shutdownOnce  sync.Once
+	// recentStarts are the times of the starts that the memory check still
+	// counts as growing.
+	recentStarts []time.Time
+	authFailures int
+	wg           sync.WaitGroup
+	shutdownOnce sync.Once
 }
 
 // New returns a pool. Call Run to start judging instances.

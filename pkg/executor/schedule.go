@@ -33,7 +33,7 @@ func (p *Pool) scheduleLocked() {
 			p.memoryHold = "" // nothing waits, so nothing is held
 			return
 		}
-		if reason, short := p.memoryShortLocked(); short {
+		if reason, short := p.memoryShortLocked(now); short {
 			// The task goes back without spending its attempt, and starts
 			// wait, so the machine is not pushed into swap.
 			if err := p.queue.Defer(next.ID, now); err != nil {
@@ -43,6 +43,9 @@ func (p *Pool) scheduleLocked() {
 			return
 		}
 		p.endMemoryHoldLocked()
+		if p.opts.MinFreeMemory > 0 {
+			p.recentStarts = append(p.recentStarts, now)
+		}
 		p.startLocked(p.tasks[next.ID], next.Attempt)
 	}
 }
