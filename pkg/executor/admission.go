@@ -16,11 +16,11 @@ import (
 // for lack of memory before the pool looks again.
 const memoryHoldRecheck = 2 * time.Second
 
-// A new agent grows for a few seconds after it starts: Claude Code 2.1.197
-// reaches 213 to 300 MB of RSS by its prompt. A reading taken right after a
-// start misses that memory, so a burst of starts would all pass the check
-// on one reading. Each start within startSettle therefore counts as
-// startReserve bytes that the reading does not show yet.
+// A new agent grows for a few seconds after it starts, and one Claude Code
+// 2.1.197 instance was measured at 213 to 300 MB of RSS. A reading taken
+// right after a start misses that memory, so a burst of starts would all
+// pass the check on one reading. Each start within startSettle therefore
+// counts as startReserve bytes that the reading does not show yet.
 const (
 	startSettle  = 5 * time.Second
 	startReserve = 300 << 20
@@ -54,7 +54,7 @@ func (p *Pool) memoryShortLocked(now time.Time) (string, bool) {
 		available>>20, need>>20, p.opts.MinFreeMemory>>20, startReserve>>20, settling, startSettle), true
 }
 
-// settlingStartsLocked forgets the starts older than startSettle and
+// settlingStartsLocked drops the starts older than startSettle and
 // returns how many remain.
 func (p *Pool) settlingStartsLocked(now time.Time) int {
 	kept := p.recentStarts[:0]

@@ -66,10 +66,9 @@ func TestORC03StartsWaitForMemory(t *testing.T) {
 	assert.Contains(t, again.Message, "200 MiB", "a second hold warns again")
 }
 
-// TestORC03BurstCountsUnsettledStarts starts a burst of tasks on one
-// reading of the memory: each start of the last few seconds counts as
-// memory the reading does not show yet, so only as many start as that
-// memory allows, and the rest start once the first ones have settled.
+// TestORC03BurstCountsUnsettledStarts submits a burst of tasks. Each start
+// of the last few seconds counts as memory the reading does not show yet,
+// so only some start at once and the rest start after the first settle.
 func TestORC03BurstCountsUnsettledStarts(t *testing.T) {
 	pool := startPool(t, Options{
 		MaxInstances:  5,
