@@ -115,6 +115,9 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		_ = watcher.Close()
 		return nil, err
 	}
+	if err := raiseOOMScore(cmd.Process.Pid); err != nil {
+		cfg.Logger.Warn("the agent keeps the server's OOM score", zap.String("instance", cfg.ID), zap.Error(err))
+	}
 	now := cfg.Now()
 	inst := &Instance{
 		id: cfg.ID, taskID: cfg.TaskID, attempt: cfg.Attempt, workspace: cfg.Start.Dir,
