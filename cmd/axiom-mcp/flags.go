@@ -34,6 +34,7 @@ type commonFlags struct {
 	retryBackoff    time.Duration
 	tick            time.Duration
 	minFreeMemory   int
+	maxLoad         float64
 	transcriptDir   string
 	transcriptMax   int64
 	logFile         string
@@ -76,6 +77,8 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.IntVar(&f.minFreeMemory, "min-free-memory", app.DefaultMinFreeMemory,
 		"memory in MiB the machine must have available (MemAvailable) before an instance starts; "+
 			"starts wait while it has less")
+	fs.Float64Var(&f.maxLoad, "max-load", 0,
+		"1-minute load average per core above which starts wait; 0 turns the load check off")
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "",
 		"directory for each instance's transcript files, TASK_ID/INSTANCE_ID/raw.log and text.log "+
 			"(default: transcripts beside the workspace root)")
@@ -125,6 +128,7 @@ var settingFlags = map[string]string{
 	"retry-backoff":      "retry_backoff",
 	"tick":               "tick",
 	"min-free-memory":    "min_free_memory",
+	"max-load":           "max_load",
 	"idle-timeout":       "thresholds.idle_timeout",
 	"unproductive-after": "thresholds.unproductive_for",
 	"min-score":          "thresholds.min_score",
@@ -148,7 +152,7 @@ func (f *commonFlags) settingsGiven() map[string]string {
 func (f *commonFlags) fileConfig() app.FileConfig {
 	return app.FileConfig{
 		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
-		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory,
+		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory, MaxLoad: f.maxLoad,
 		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 			MinScore: f.minScore, InputTimeout: f.inputTimeout},
 	}
@@ -165,7 +169,8 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 		MaxInstances: fc.MaxInstances, WorkspaceRoot: fc.WorkspaceRoot, AgentCommand: f.agentCommand,
 		Profile: fc.Profile, ProfilesFile: fc.Profiles, PermissionMode: fc.PermissionMode,
 		MaxAttempts: fc.MaxAttempts, Thresholds: fc.Thresholds, Weights: fc.Weights,
-		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, MinFreeMemory: fc.MinFreeMemory, DebugTools: f.debugTools, Logger: logger,
+		KillGrace: fc.KillGrace, RetryBackoff: fc.RetryBackoff, Tick: fc.Tick, MinFreeMemory: fc.MinFreeMemory, MaxLoad: fc.MaxLoad,
+		DebugTools: f.debugTools, Logger: logger,
 		TranscriptDir: f.transcriptDir, TranscriptMax: f.transcriptMax,
 		StateDir: fc.StateDir,
 	}
@@ -198,6 +203,9 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	}
 	if pick("min-free-memory", fc.MinFreeMemory != 0) {
 		cfg.MinFreeMemory = f.minFreeMemory
+	}
+	if pick("max-load", fc.MaxLoad != 0) {
+		cfg.MaxLoad = f.maxLoad
 	}
 	th := &cfg.Thresholds
 	if pick("idle-timeout", th.IdleTimeout != 0) {

@@ -81,3 +81,12 @@ func TestScoringSumCheckedAtEnd(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "add up to 100")
 }
+
+func TestMaxLoadFlagOutOfRange(t *testing.T) {
+	err := configFor(t, "-max-load", "500")
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-max-load: 500 is out of range: use a load average per core from 0.1 to 100")
+	require.NoError(t, configFor(t, "-max-load", "0"))
+	require.NoError(t, configFor(t, "-max-load", "4"))
+}

@@ -55,6 +55,9 @@ type Config struct {
 	// MinFreeMemory is the memory, in MiB, the machine must have available
 	// before an instance starts. Zero means no check.
 	MinFreeMemory int
+	// MaxLoad is the 1-minute load average per core above which starts
+	// wait. Zero means no check.
+	MaxLoad float64
 	// DebugTools registers a tool that panics, for tests of recovery.
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
@@ -154,6 +157,7 @@ func (c Config) poolOptions() (executor.Options, error) {
 		RetryBackoff:   queue.Backoff{Base: c.RetryBackoff},
 		TickInterval:   c.Tick,
 		MinFreeMemory:  int64(c.MinFreeMemory) << 20,
+		MaxLoad:        c.MaxLoad,
 		TranscriptDir:  transcripts,
 		TranscriptMax:  c.TranscriptMax,
 		Logger:         c.Logger,

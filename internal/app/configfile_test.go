@@ -101,6 +101,8 @@ func TestLoadFileConfigRangeNamesKeyAndFile(t *testing.T) {
 		{"kill grace", "kill_grace: -1s\n", "kill_grace: -1s in %s is out of range"},
 		{"min free memory", "min_free_memory: 2000000\n",
 			"min_free_memory: 2000000 in %s is out of range: use a number from 1 to 1048576, or leave the key out for the default 400"},
+		{"max load", "max_load: -1\n",
+			"max_load: -1 in %s is out of range: use a load average per core from 0.1 to 100, or 0 for no load check"},
 		{"negative weight", "weights:\n  file_points: -1\n",
 			"weights.file_points: -1 in %s is out of range: use a positive whole number"},
 	}
@@ -208,4 +210,18 @@ func TestMinFreeMemoryAboveTheMachineRejected(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "min free memory 1048576 MiB is not below the machine's")
 	assert.NoError(t, checkMinFreeMemory(DefaultMinFreeMemory))
+}
+
+func TestMaxLoadReachesPoolOptions(t *testing.T) {
+	for _, text := range []string{"max_load: 0\n", "max_load: 2.5\n"} {
+		_, err := LoadFileConfig(writeConfig(t, text))
+		require.NoError(t, err, text)
+	}
+	fc, err := LoadFileConfig(writeConfig(t, "max_load: 2.5\n"))
+	require.NoError(t, err)
+	assert.InDelta(t, 2.5, fc.MaxLoad, 1e-9)
+
+	opts, err := Config{MaxInstances: 1, WorkspaceRoot: t.TempDir(), MaxLoad: 2.5}.poolOptions()
+	require.NoError(t, err)
+	assert.InDelta(t, 2.5, opts.MaxLoad, 1e-9)
 }

@@ -19,8 +19,12 @@ const (
 	maxTick = time.Minute
 	// maxMinFreeMemory is the largest min_free_memory in MiB, 1 TiB.
 	maxMinFreeMemory = 1 << 20
-	minKillGrace     = 100 * time.Millisecond
-	maxKillGrace     = 10 * time.Minute
+	// minMaxLoad and maxMaxLoad bound max_load, a load average per core,
+	// when it is not 0.
+	minMaxLoad   = 0.1
+	maxMaxLoad   = 100.0
+	minKillGrace = 100 * time.Millisecond
+	maxKillGrace = 10 * time.Minute
 	// minRetryBackoff and maxRetryBackoff bound the first wait between
 	// attempts of a task.
 	minRetryBackoff = 100 * time.Millisecond
@@ -130,6 +134,7 @@ func (fc FileConfig) validatePool(set []string) error {
 		durationCheck("tick", fc.Tick, minTick, maxTick, time.Second),
 		durationCheck("retry_backoff", fc.RetryBackoff, minRetryBackoff, maxRetryBackoff, queue.DefaultBackoffBase),
 		intCheck("min_free_memory", fc.MinFreeMemory, 1, maxMinFreeMemory, DefaultMinFreeMemory),
+		maxLoadCheck(fc.MaxLoad),
 	}
 	for _, c := range checks {
 		explicitZero := c.zero && slices.Contains(set, c.key)
@@ -145,6 +150,14 @@ func (fc FileConfig) validatePool(set []string) error {
 func intCheck(key string, v, low, high, def int) poolCheck {
 	return poolCheck{key: key, value: strconv.Itoa(v), want: fmt.Sprintf("a number from %d to %d", low, high),
 		def: strconv.Itoa(def), zero: v == 0, ok: v == 0 || (v >= low && v <= high)}
+}
+
+// maxLoadCheck checks max_load, for which 0 is a valid value: no check of
+// the load.
+func maxLoadCheck(v float64) poolCheck {
+	return poolCheck{key: "max_load", value: strconv.FormatFloat(v, 'g', -1, 64),
+		want: fmt.Sprintf("a load average per core from %g to %g, or 0 for no load check", minMaxLoad, maxMaxLoad),
+		def:  "0", ok: v == 0 || (v >= minMaxLoad && v <= maxMaxLoad)}
 }
 
 func durationCheck(key string, v, low, high, def time.Duration) poolCheck {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -12,9 +13,21 @@ import (
 	"go.uber.org/zap"
 )
 
-// memoryHoldRecheck is how long new starts wait after a start was held
-// for lack of memory before the pool looks again.
-const memoryHoldRecheck = 2 * time.Second
+// holdRecheck is how long new starts wait after a start was held for lack
+// of memory or for a high load before the pool looks again.
+const holdRecheck = 2 * time.Second
+
+// hold is the cause of a wait of new starts for the machine: too little
+// memory or too high a load. The zero hold means they do not wait.
+type hold struct {
+	// until names what the starts wait for, such as "enough memory is
+	// available".
+	until string
+	// reason gives the readings that caused the hold.
+	reason string
+	// setting is the flag and config key that would let the starts go on.
+	setting string
+}
 
 // A new agent grows for a few seconds after it starts, and one Claude Code
 // 2.1.197 instance was measured at 213 to 300 MB of RSS. A reading taken
@@ -67,24 +80,80 @@ func (p *Pool) settlingStartsLocked(now time.Time) int {
 	return len(kept)
 }
 
-// holdForMemoryLocked holds new starts until the next reading of the
-// available memory, memoryHoldRecheck from now, and warns when a hold
-// begins.
-func (p *Pool) holdForMemoryLocked(now time.Time, reason string) {
-	if p.memoryHold == "" {
-		p.publish(Event{Kind: EventWarning, Level: LevelWarning, Message: "new starts wait: " + reason +
-			"; lower --min-free-memory (config key min_free_memory) to start them anyway"})
+// checkMachineLocked returns the hold that the machine's memory or load
+// puts on a start now, or the zero hold.
+func (p *Pool) checkMachineLocked(now time.Time) hold {
+	if reason, short := p.memoryShortLocked(now); short {
+		return hold{until: "enough memory is available", reason: reason,
+			setting: "lower --min-free-memory (config key min_free_memory)"}
 	}
-	p.memoryHold, p.memoryCheckAt = reason, now.Add(memoryHoldRecheck)
+	if reason, high := p.loadHighLocked(); high {
+		return hold{until: "the load average falls", reason: reason,
+			setting: "raise or turn off --max-load (config key max_load)"}
+	}
+	return hold{}
 }
 
-// endMemoryHoldLocked reports the end of a hold for memory, if one was on.
-func (p *Pool) endMemoryHoldLocked() {
-	if p.memoryHold == "" {
+// holdStartsLocked holds new starts until the next reading, holdRecheck
+// from now, and warns when a hold begins or changes its cause.
+func (p *Pool) holdStartsLocked(now time.Time, h hold) {
+	if p.machineHold.until != h.until {
+		p.publish(Event{Kind: EventWarning, Level: LevelWarning, Message: "new starts wait: " + h.reason +
+			"; " + h.setting + " to start them anyway"})
+	}
+	p.machineHold, p.holdCheckAt = h, now.Add(holdRecheck)
+}
+
+// endHoldLocked reports the end of a hold, if one was on.
+func (p *Pool) endHoldLocked() {
+	if p.machineHold.until == "" {
 		return
 	}
-	p.memoryHold = ""
-	p.publish(Event{Kind: EventWarning, Level: LevelInfo, Message: "enough memory is available again; starts go on"})
+	until := p.machineHold.until
+	p.machineHold = hold{}
+	p.publish(Event{Kind: EventWarning, Level: LevelInfo, Message: "starts go on: " + until})
+}
+
+// loadHighLocked reports whether the 1-minute load average per core is
+// above MaxLoad, with a reason that gives both. A reading that fails lets
+// the start go on.
+func (p *Pool) loadHighLocked() (string, bool) {
+	if p.opts.MaxLoad <= 0 {
+		return "", false
+	}
+	load, err := p.opts.LoadAverage()
+	if err != nil {
+		p.log.Debug("reading the load average failed; starting anyway", zap.Error(err))
+		return "", false
+	}
+	cores := runtime.NumCPU()
+	if load <= p.opts.MaxLoad*float64(cores) {
+		return "", false
+	}
+	return fmt.Sprintf("load average %.2f on %d cores, over the %.2f per core that starts allow (max_load)",
+		load, cores, p.opts.MaxLoad), true
+}
+
+// ReadLoadAverage returns the 1-minute load average of /proc/loadavg.
+func ReadLoadAverage() (float64, error) {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, fmt.Errorf("read the load average: %w", err)
+	}
+	return parseLoadAverage(data)
+}
+
+// parseLoadAverage returns the first field of the content of /proc/loadavg.
+func parseLoadAverage(data []byte) (float64, error) {
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return 0, fmt.Errorf("/proc/loadavg is empty")
+	}
+	load, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return 0, fmt.Errorf("load average %q in /proc/loadavg is not a number", fields[0])
+	}
+	return load, nil
 }
 
 // ReadMemAvailable returns MemAvailable of /proc/meminfo in bytes: the

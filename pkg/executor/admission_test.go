@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -55,7 +56,8 @@ func TestORC03StartsWaitForMemory(t *testing.T) {
 	}
 
 	available.Store(2 << 30)
-	waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "enough memory") })
+	resumed := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "starts go on") })
+	assert.Equal(t, "starts go on: enough memory is available", resumed.Message)
 	final := waitTask(t, pool, task.ID, 20*time.Second)
 	assert.Equal(t, "succeeded", final.State)
 	assert.Equal(t, 1, final.Attempts)
@@ -97,6 +99,46 @@ func TestORC03BurstCountsUnsettledStarts(t *testing.T) {
 		require.NoError(t, err)
 		return st.Pool.Running == 5
 	}, 20*time.Second, 100*time.Millisecond, "the held tasks start once the burst has settled")
+}
+
+// TestORC03StartsWaitForLoad holds a task while the load average per core
+// is above max_load and starts it once the load falls.
+func TestORC03StartsWaitForLoad(t *testing.T) {
+	var load atomic.Value
+	load.Store(100.0 * float64(runtime.NumCPU()))
+	pool := startPool(t, Options{
+		MaxLoad:     4,
+		LoadAverage: func() (float64, error) { return load.Load().(float64), nil },
+		Thresholds:  longThresholds(),
+	})
+	events, stop := pool.Subscribe(100)
+	defer stop()
+	task := submitOne(t, pool, TaskSpec{Prompt: "productive:1"})
+
+	warning := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "new starts wait") })
+	assert.Contains(t, warning.Message, "over the 4.00 per core that starts allow (max_load)")
+	assert.Contains(t, warning.Message, "raise or turn off --max-load")
+	st, err := pool.Status(Filter{TaskID: task.ID})
+	require.NoError(t, err)
+	assert.Equal(t, "queued", st.Tasks[0].State)
+	assert.Zero(t, st.Tasks[0].Attempts, "a held start spends no attempt")
+	assert.Contains(t, st.Pool.StartsPaused, "until the load average falls: load average")
+
+	load.Store(0.5)
+	final := waitTask(t, pool, task.ID, 20*time.Second)
+	assert.Equal(t, "succeeded", final.State)
+	assert.Equal(t, 1, final.Attempts)
+}
+
+func TestParseLoadAverage(t *testing.T) {
+	got, err := parseLoadAverage([]byte("3.25 2.10 1.05 2/345 6789\n"))
+	require.NoError(t, err)
+	assert.InDelta(t, 3.25, got, 1e-9)
+
+	_, err = parseLoadAverage([]byte("busy 1 1"))
+	assert.ErrorContains(t, err, `load average "busy"`)
+	_, err = parseLoadAverage(nil)
+	assert.ErrorContains(t, err, "empty")
 }
 
 // waitEvent returns the first event that match accepts, failing after

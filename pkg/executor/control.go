@@ -202,8 +202,8 @@ func (p *Pool) poolInfoLocked() PoolInfo {
 	switch now := p.opts.Now(); {
 	case p.startsPausedLocked(now):
 		info.StartsPaused = fmt.Sprintf("until %s: %s", p.startsPausedUntil.Format(time.TimeOnly), p.startsPausedReason)
-	case p.memoryHold != "":
-		info.StartsPaused = "until enough memory is available: " + p.memoryHold
+	case p.machineHold.until != "":
+		info.StartsPaused = "until " + p.machineHold.until + ": " + p.machineHold.reason
 	}
 	for _, t := range p.order {
 		switch t.state {

@@ -73,6 +73,12 @@ type Options struct {
 	// FreeMemory returns the memory available, in bytes. Nil means
 	// ReadMemAvailable.
 	FreeMemory func() (int64, error)
+	// MaxLoad is the 1-minute load average per core above which starts
+	// wait. Zero means no check.
+	MaxLoad float64
+	// LoadAverage returns the 1-minute load average. Nil means
+	// ReadLoadAverage.
+	LoadAverage func() (float64, error)
 	// TickInterval is how often instances are measured and judged. Zero
 	// means 1 s.
 	TickInterval time.Duration
@@ -142,6 +148,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FreeMemory == nil {
 		o.FreeMemory = ReadMemAvailable
+	}
+	if o.LoadAverage == nil {
+		o.LoadAverage = ReadLoadAverage
 	}
 	if o.TickInterval == 0 {
 		o.TickInterval = time.Second

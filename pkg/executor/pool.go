@@ -58,10 +58,11 @@ type Pool struct {
 	// rejected credentials, for the reason in startsPausedReason.
 	startsPausedUntil  time.Time
 	startsPausedReason string
-	// memoryHold is the reason starts wait for memory, or "" while they do
-	// not. memoryCheckAt is the time of the next reading of the memory.
-	memoryHold    string
-	memoryCheckAt time.Time
+	// machineHold is why starts wait for the machine's memory or load, the
+	// zero hold while they do not. holdCheckAt is the time of the next
+	// reading.
+	machineHold hold
+	holdCheckAt time.Time
 	// recentStarts are the times of the starts that the memory check still
 	// counts as growing.
 	recentStarts []time.Time

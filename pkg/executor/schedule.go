@@ -24,25 +24,25 @@ func (p *Pool) scheduleLocked() {
 	if p.startsPausedLocked(now) {
 		return
 	}
-	if p.memoryHold != "" && now.Before(p.memoryCheckAt) {
+	if p.machineHold.until != "" && now.Before(p.holdCheckAt) {
 		return
 	}
 	for len(p.running) < p.opts.MaxInstances {
 		next, ok := p.queue.Next(now)
 		if !ok {
-			p.memoryHold = "" // nothing waits, so nothing is held
+			p.machineHold = hold{} // nothing waits, so nothing is held
 			return
 		}
-		if reason, short := p.memoryShortLocked(now); short {
+		if h := p.checkMachineLocked(now); h.until != "" {
 			// The task goes back without spending its attempt, and starts
-			// wait, so the machine is not pushed into swap.
+			// wait, so the machine is not pushed into swap or overload.
 			if err := p.queue.Defer(next.ID, now); err != nil {
 				p.log.Error("returning a task to the queue failed", zap.String("task", next.ID), zap.Error(err))
 			}
-			p.holdForMemoryLocked(now, reason)
+			p.holdStartsLocked(now, h)
 			return
 		}
-		p.endMemoryHoldLocked()
+		p.endHoldLocked()
 		if p.opts.MinFreeMemory > 0 {
 			p.recentStarts = append(p.recentStarts, now)
 		}
