@@ -44,6 +44,7 @@ var directives = map[string]func(arg string, hasArg bool) (step, error){
 	"tui-dialog":        planTUIDialog,
 	"tui-ask":           planTUIAsk,
 	"tui-swallow-enter": planTUISwallowEnter,
+	"tui-fold-enter":    planTUIFoldEnter,
 	"tui-ignore-exit":   planTUIIgnoreExit,
 	"tui-slow-submit":   planTUISlowSubmit,
 	"tui-flip":          planTUIFlip,

@@ -42,7 +42,10 @@ type tuiOptions struct {
 	dialog       string // startup dialog variant, or "" for none
 	ask          bool   // ask before writing the file of a turn
 	swallowEnter bool   // ignore the first Enter that submits a prompt
-	ignoreExit   bool   // treat /exit as a disabled command
+	// foldEnter takes an Enter read within foldWindow of the end of a
+	// paste as part of the paste, as Claude Code does, not as a submit.
+	foldEnter  bool
+	ignoreExit bool // treat /exit as a disabled command
 	// slowSubmit is how long the UI computes, without drawing anything,
 	// after it takes a prompt, as a CLI on a loaded machine does.
 	slowSubmit time.Duration
@@ -87,6 +90,17 @@ func planTUIAsk(_ string, hasArg bool) (step, error) {
 // would submit a prompt.
 func planTUISwallowEnter(_ string, hasArg bool) (step, error) {
 	return tuiOption(hasArg, func(o *tuiOptions) { o.swallowEnter = true })
+}
+
+// foldWindow is how soon after a paste an Enter is folded into it for
+// tui-fold-enter. Claude Code 2.1.197 folds an Enter that arrives within
+// about 100 ms of a paste.
+const foldWindow = 100 * time.Millisecond
+
+// planTUIFoldEnter makes the terminal UI fold an Enter that follows a paste
+// within foldWindow into the pasted text.
+func planTUIFoldEnter(_ string, hasArg bool) (step, error) {
+	return tuiOption(hasArg, func(o *tuiOptions) { o.foldEnter = true })
 }
 
 // planTUIIgnoreExit makes the terminal UI reject /exit, so only a signal
@@ -134,10 +148,11 @@ type tui struct {
 	cols    int
 	rows    int
 
-	history   []string // lines above the input box, oldest first
-	input     string   // text in the input box
-	enters    int      // Enter presses since the last accepted prompt
-	swallowed bool     // the first Enter was ignored, for tui-swallow-enter
+	history   []string  // lines above the input box, oldest first
+	input     string    // text in the input box
+	enters    int       // Enter presses since the last accepted prompt
+	swallowed bool      // the first Enter was ignored, for tui-swallow-enter
+	pastedAt  time.Time // when the last paste was read
 }
 
 // runTUI puts the terminal in raw mode with bracketed paste, shows the
@@ -227,11 +242,21 @@ func (t *tui) runBox() error {
 		switch k.kind {
 		case keyText, keyPaste:
 			t.input += strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(k.text)
+			if k.kind == keyPaste {
+				t.pastedAt = time.Now()
+			}
 		case keyBackspace:
 			t.input = dropLastRune(t.input)
 		case keyInterrupt:
 			return &exitError{code: interruptExitCode}
 		case keyEnter:
+			if t.opts.foldEnter && time.Since(t.pastedAt) < foldWindow {
+				// The Enter becomes a line break in the paste and counts as
+				// a press that did not submit.
+				t.input += " "
+				t.enters++
+				continue
+			}
 			if err := t.submit(); err != nil {
 				return err
 			}

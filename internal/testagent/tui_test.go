@@ -250,6 +250,21 @@ func TestTUI(t *testing.T) {
 		assert.Equal(t, "prompt: hi\nenter presses: 2\n", readFile(t, filepath.Join(dir, "tui.txt")))
 	})
 
+	t.Run("Enter with the paste folded", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		s := startTUI(t, bin, dir, "tui-fold-enter tui:0")
+		s.waitFrame(t, "? for shortcuts")
+		s.send(t, paste("hi")+"\r")
+		s.waitFrame(t, "❯ hi")
+		time.Sleep(2 * foldWindow)
+		assert.NoFileExists(t, filepath.Join(dir, "tui.txt"), "the Enter sent with the paste did not submit")
+
+		s.send(t, "\r")
+		s.waitFrame(t, "✻ Baked for 0s")
+		assert.Equal(t, "prompt: hi\nenter presses: 2\n", readFile(t, filepath.Join(dir, "tui.txt")))
+	})
+
 	t.Run("ignored exit needs a signal", func(t *testing.T) {
 		t.Parallel()
 		s := startTUI(t, bin, t.TempDir(), "tui-ignore-exit tui:0")

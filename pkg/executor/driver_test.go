@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -328,6 +329,27 @@ func TestCLI05PasteThenSeparateEnter(t *testing.T) {
 	insts := instancesOf(t, pool, task.ID)
 	require.Len(t, insts, 1)
 	assert.Equal(t, "prompt: go\nenter presses: 2\n", readWorkspaceFile(t, insts[0], "tui.txt"))
+}
+
+// TestCLI05LongPasteSubmittedByOneEnter pastes a 200-line prompt into an
+// input box that folds an Enter arriving within 100 ms of a paste into the
+// paste. The driver's Enter comes as a separate write after the paste has
+// shown, so the first Enter submits.
+func TestCLI05LongPasteSubmittedByOneEnter(t *testing.T) {
+	t.Parallel()
+	pool := startTUIPool(t, Options{Thresholds: longThresholds()}, "tui-fold-enter tui:0.5")
+	lines := make([]string, 200)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("step %d of the task", i+1)
+	}
+	task := submitOne(t, pool, TaskSpec{Prompt: strings.Join(lines, "\n")})
+
+	final := waitTask(t, pool, task.ID, driverWait)
+	assert.Equal(t, "succeeded", final.State)
+	insts := instancesOf(t, pool, task.ID)
+	require.Len(t, insts, 1)
+	want := "prompt: " + strings.Join(lines, " ") + "\nenter presses: 1\n"
+	assert.Equal(t, want, readWorkspaceFile(t, insts[0], "tui.txt"))
 }
 
 func TestDriverNoSecondEnterWhileAgentComputes(t *testing.T) {
