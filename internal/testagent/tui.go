@@ -92,8 +92,8 @@ func planTUISwallowEnter(_ string, hasArg bool) (step, error) {
 	return tuiOption(hasArg, func(o *tuiOptions) { o.swallowEnter = true })
 }
 
-// foldWindow is how soon after a paste an Enter is folded into it for
-// tui-fold-enter. Claude Code 2.1.197 folds an Enter that arrives within
+// foldWindow is the time after a paste within which tui-fold-enter folds
+// an Enter into it. Claude Code 2.1.197 folds an Enter that arrives within
 // about 100 ms of a paste.
 const foldWindow = 100 * time.Millisecond
 
