@@ -34,6 +34,7 @@ type commonFlags struct {
 	retryBackoff    time.Duration
 	tick            time.Duration
 	minFreeMemory   int
+	maxMessageSize  int
 	transcriptDir   string
 	transcriptMax   int64
 	logFile         string
@@ -76,6 +77,10 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 	fs.IntVar(&f.minFreeMemory, "min-free-memory", app.DefaultMinFreeMemory,
 		"memory in MiB the machine must have available (MemAvailable) before an instance starts; "+
 			"starts wait while it has less")
+	if name == "serve" {
+		fs.IntVar(&f.maxMessageSize, "max-message-size", app.DefaultMaxMessageSize,
+			"cap in MiB on one JSON-RPC message from the client; a larger one gets an error response")
+	}
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "",
 		"directory for each instance's transcript files, TASK_ID/INSTANCE_ID/raw.log and text.log "+
 			"(default: transcripts beside the workspace root)")
@@ -125,6 +130,7 @@ var settingFlags = map[string]string{
 	"retry-backoff":      "retry_backoff",
 	"tick":               "tick",
 	"min-free-memory":    "min_free_memory",
+	"max-message-size":   "max_message_size",
 	"idle-timeout":       "thresholds.idle_timeout",
 	"unproductive-after": "thresholds.unproductive_for",
 	"min-score":          "thresholds.min_score",
@@ -148,7 +154,7 @@ func (f *commonFlags) settingsGiven() map[string]string {
 func (f *commonFlags) fileConfig() app.FileConfig {
 	return app.FileConfig{
 		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
-		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory,
+		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory, MaxMessageSize: f.maxMessageSize,
 		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 			MinScore: f.minScore, InputTimeout: f.inputTimeout},
 	}
@@ -198,6 +204,10 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	}
 	if pick("min-free-memory", fc.MinFreeMemory != 0) {
 		cfg.MinFreeMemory = f.minFreeMemory
+	}
+	cfg.MaxMessageSize = fc.MaxMessageSize
+	if pick("max-message-size", fc.MaxMessageSize != 0) {
+		cfg.MaxMessageSize = f.maxMessageSize
 	}
 	th := &cfg.Thresholds
 	if pick("idle-timeout", th.IdleTimeout != 0) {

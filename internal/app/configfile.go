@@ -29,6 +29,7 @@ type FileConfig struct {
 	RetryBackoff   time.Duration      `yaml:"retry_backoff"`
 	Tick           time.Duration      `yaml:"tick"`
 	MinFreeMemory  int                `yaml:"min_free_memory"`
+	MaxMessageSize int                `yaml:"max_message_size"`
 	Thresholds     scoring.Thresholds `yaml:"thresholds"`
 	Weights        scoring.Weights    `yaml:"weights"`
 }
