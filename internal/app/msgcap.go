@@ -102,6 +102,7 @@ func (r *lineCapReader) add(part []byte) {
 	switch {
 	case r.dropping:
 		r.size += int64(len(part))
+		r.prefix = append(r.prefix, part[:min(len(part), capPrefixKeep-len(r.prefix))]...)
 	case len(r.line)+len(part) > r.limit:
 		r.startDropping(part)
 	default:
@@ -209,9 +210,13 @@ type oversizeData struct {
 
 // oversizeMessage words the error of a message of size bytes over limit.
 func oversizeMessage(size, limit int64) string {
-	return fmt.Sprintf("message of %d bytes is over the cap of %d bytes (%d MiB) on one JSON-RPC message: "+
+	capText := fmt.Sprintf("%d bytes", limit)
+	if limit%(1<<20) == 0 {
+		capText += fmt.Sprintf(" (%d MiB)", limit>>20)
+	}
+	return fmt.Sprintf("message of %d bytes is over the cap of %s on one JSON-RPC message: "+
 		"send less, or raise the server's --max-message-size or its config key max_message_size",
-		size, limit, limit>>20)
+		size, capText)
 }
 
 // lockedWriter serializes the Write calls to w. mcp-go writes each message
