@@ -84,7 +84,7 @@ func TestScoringSumCheckedAtEnd(t *testing.T) {
 	assert.Contains(t, err.Error(), "add up to 100")
 }
 
-func TestMaxMessageSizeFromFileAndFlag(t *testing.T) {
+func TestMaxMessageSizeFileAndFlag(t *testing.T) {
 	sizeFor := func(args ...string) int {
 		t.Helper()
 		fs, flags := newFlagSet("serve")

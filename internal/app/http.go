@@ -162,7 +162,7 @@ func guard(next http.Handler, opts HTTPOptions, limit int64, log *zap.Logger) ht
 			return
 		}
 		if r.Method == http.MethodPost && r.ContentLength > limit {
-			refuseOversize(w, r, limit, log)
+			rejectOversize(w, r, limit, log)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -207,14 +207,15 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// refuseOversize answers a POST whose body is longer than limit with 413
-// and a JSON-RPC error that names the cap, without reading the body.
-func refuseOversize(w http.ResponseWriter, r *http.Request, limit int64, log *zap.Logger) {
-	log.Warn("JSON-RPC message over the size cap refused", zap.Int64("size", r.ContentLength),
+// rejectOversize responds to a POST whose body is longer than limit with
+// 413 and a JSON-RPC error that names the cap, without reading the body.
+func rejectOversize(w http.ResponseWriter, r *http.Request, limit int64, log *zap.Logger) {
+	log.Warn("JSON-RPC message over the size cap rejected", zap.Int64("size", r.ContentLength),
 		zap.Int64("cap", limit), zap.String("remote", r.RemoteAddr))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusRequestEntityTooLarge)
 	if err := writeOversize(w, json.RawMessage("null"), r.ContentLength, limit); err != nil {
-		log.Warn("answer a message over the size cap", zap.Error(err))
+		log.Warn("failed to write the error for a message over the size cap", zap.String("remote", r.RemoteAddr),
+			zap.Error(err))
 	}
 }

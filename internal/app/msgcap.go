@@ -32,7 +32,7 @@ const (
 // lineCapReader passes the lines of src through, except lines longer than
 // limit bytes, not counting the newline. It drops those as they arrive and
 // calls rejected with the line's size and its first bytes once the line's
-// end is read. It holds at most one line of up to limit bytes, so an
+// end is read. It keeps at most one line of up to limit bytes, so an
 // oversized line is never in memory whole. A final line without a newline
 // passes through, or is rejected, when src ends.
 type lineCapReader struct {
@@ -41,13 +41,13 @@ type lineCapReader struct {
 	rejected func(size int64, prefix []byte)
 
 	chunk []byte
-	// ready holds complete lines, read from off on.
+	// ready contains complete lines, which Read returns from off on.
 	ready []byte
 	off   int
 	// line is the start of the line being read while it is within limit.
 	line []byte
-	// dropping is set while the rest of an oversized line is skipped;
-	// size counts its bytes and prefix keeps its start.
+	// dropping is set while the rest of an oversized line is skipped.
+	// size counts the line's bytes and prefix keeps its start.
 	dropping bool
 	size     int64
 	prefix   []byte
@@ -121,8 +121,8 @@ func (r *lineCapReader) startDropping(part []byte) {
 	r.line = nil
 }
 
-// newline ends the current line: a line within the limit becomes ready
-// with its newline, an oversized one is reported.
+// newline ends the current line. A line within the limit becomes ready
+// with its newline, and an oversized one is reported.
 func (r *lineCapReader) newline() {
 	if r.dropping {
 		r.report()
@@ -158,8 +158,7 @@ func reuse(b []byte) []byte {
 }
 
 // requestID returns the id of the JSON-RPC request whose first bytes are
-// prefix, or null when the prefix holds no valid id among the request's
-// top-level members.
+// prefix, or null when no top-level member of the prefix is a valid id.
 func requestID(prefix []byte) json.RawMessage {
 	null := json.RawMessage("null")
 	dec := json.NewDecoder(bytes.NewReader(prefix))
@@ -186,8 +185,8 @@ func requestID(prefix []byte) json.RawMessage {
 	return null
 }
 
-// invalidRequest is the JSON-RPC error code for a message that is not a
-// valid request; a message over the cap is refused with it.
+// invalidRequest is the JSON-RPC error code for an invalid request, which
+// the server returns for a message over the cap.
 const invalidRequest = -32600
 
 // oversizeResponse is the JSON-RPC error response to an oversized message.
@@ -208,7 +207,7 @@ type oversizeData struct {
 	Limit int64 `json:"limit"`
 }
 
-// oversizeMessage words the error of a message of size bytes over limit.
+// oversizeMessage formats the error for a message of size bytes over limit.
 func oversizeMessage(size, limit int64) string {
 	capText := fmt.Sprintf("%d bytes", limit)
 	if limit%(1<<20) == 0 {
@@ -235,8 +234,8 @@ func (lw *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // capStdio returns stdin with its lines capped at limit bytes, and out
-// made safe for the writes of two goroutines. A line over the cap gets a
-// JSON-RPC error response on out and a warning in log.
+// serialized for the writes of mcp-go and of the cap. A line over the cap
+// gets a JSON-RPC error response on out and a warning in log.
 func capStdio(stdin io.Reader, out io.Writer, limit int64, log *zap.Logger) (io.Reader, io.Writer) {
 	locked := &lockedWriter{w: out}
 	rejected := func(size int64, prefix []byte) {
@@ -244,14 +243,14 @@ func capStdio(stdin io.Reader, out io.Writer, limit int64, log *zap.Logger) (io.
 		log.Warn("JSON-RPC message over the size cap dropped", zap.Int64("size", size), zap.Int64("cap", limit),
 			zap.ByteString("id", id))
 		if err := writeOversize(locked, id, size, limit); err != nil {
-			log.Error("answer a message over the size cap", zap.Error(err))
+			log.Error("failed to write the error for a message over the size cap", zap.ByteString("id", id), zap.Error(err))
 		}
 	}
 	return newLineCapReader(stdin, int(limit), rejected), locked
 }
 
 // writeOversize writes the error response to an oversized message with id
-// as one line in one Write call.
+// as one line, in one Write call.
 func writeOversize(w io.Writer, id json.RawMessage, size, limit int64) error {
 	data, err := json.Marshal(oversizeResponse{JSONRPC: "2.0", ID: id, Error: oversizeError{
 		Code: invalidRequest, Message: oversizeMessage(size, limit), Data: oversizeData{Size: size, Limit: limit}}})

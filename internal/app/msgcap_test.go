@@ -34,7 +34,7 @@ func readCapped(t *testing.T, src io.Reader, limit int) (string, []rejection) {
 	return string(out), rejected
 }
 
-func TestLineCapReaderPassesLinesWithinTheCap(t *testing.T) {
+func TestLineCapPassesShortLines(t *testing.T) {
 	cases := []struct {
 		name, in string
 	}{
@@ -53,7 +53,7 @@ func TestLineCapReaderPassesLinesWithinTheCap(t *testing.T) {
 	}
 }
 
-func TestLineCapReaderJoinsLinesSplitAcrossReads(t *testing.T) {
+func TestLineCapJoinsSplitLines(t *testing.T) {
 	in := "first line\n" + strings.Repeat("y", 100) + "\nlast\n"
 	out, rejected := readCapped(t, iotest.OneByteReader(strings.NewReader(in)), 100)
 	assert.Equal(t, in, out)
@@ -64,7 +64,7 @@ func TestLineCapReaderJoinsLinesSplitAcrossReads(t *testing.T) {
 	assert.Empty(t, rejected)
 }
 
-func TestLineCapReaderDropsALineOneByteOverTheCap(t *testing.T) {
+func TestLineCapDropsOneByteOver(t *testing.T) {
 	in := "ok\n" + strings.Repeat("z", 11) + "\nafter\n"
 	for name, src := range map[string]io.Reader{
 		"whole":    strings.NewReader(in),
@@ -80,14 +80,14 @@ func TestLineCapReaderDropsALineOneByteOverTheCap(t *testing.T) {
 	}
 }
 
-func TestLineCapReaderDropsAFinalOversizedLineWithoutNewline(t *testing.T) {
+func TestLineCapDropsUnterminatedOversizedLine(t *testing.T) {
 	out, rejected := readCapped(t, strings.NewReader("ok\n"+strings.Repeat("w", 50)), 10)
 	assert.Equal(t, "ok\n", out)
 	require.Len(t, rejected, 1)
 	assert.Equal(t, int64(50), rejected[0].size)
 }
 
-func TestLineCapReaderKeepsOnlyThePrefixOfALongLine(t *testing.T) {
+func TestLineCapKeepsPrefixOnly(t *testing.T) {
 	in := `{"id":7,"params":"` + strings.Repeat("p", 3*capPrefixKeep) + "\"}\n{}\n"
 	out, rejected := readCapped(t, iotest.HalfReader(strings.NewReader(in)), 1000)
 	assert.Equal(t, "{}\n", out)
@@ -99,7 +99,7 @@ func TestLineCapReaderKeepsOnlyThePrefixOfALongLine(t *testing.T) {
 }
 
 // endlessLine is a reader of one line of n bytes of 'a' and a newline,
-// made up as it is read, so the test itself holds no copy of it.
+// generated as it is read, so the test keeps no copy of the line.
 type endlessLine struct{ n int }
 
 func (e *endlessLine) Read(p []byte) (int, error) {
@@ -119,7 +119,7 @@ func (e *endlessLine) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-func TestLineCapReaderMemoryStaysBounded(t *testing.T) {
+func TestLineCapMemoryBounded(t *testing.T) {
 	const limit, lineSize = 1 << 20, 256 << 20
 	r := newLineCapReader(&endlessLine{n: lineSize}, limit, func(int64, []byte) {})
 	var before, after runtime.MemStats
@@ -134,7 +134,7 @@ func TestLineCapReaderMemoryStaysBounded(t *testing.T) {
 		lineSize>>20, limit>>20, allocated)
 }
 
-func TestRequestIDFromAPrefix(t *testing.T) {
+func TestRequestIDFromPrefix(t *testing.T) {
 	cases := []struct {
 		prefix, want string
 	}{
@@ -154,7 +154,7 @@ func TestRequestIDFromAPrefix(t *testing.T) {
 	}
 }
 
-func TestCapStdioAnswersAnOversizedLine(t *testing.T) {
+func TestCapStdioRejectsOversizedLine(t *testing.T) {
 	var out bytes.Buffer
 	big := `{"jsonrpc":"2.0","id":9,"method":"ping","params":{"pad":"` + strings.Repeat("q", 100) + `"}}`
 	in := big + "\n" + `{"jsonrpc":"2.0","id":10,"method":"ping"}` + "\n"

@@ -105,8 +105,8 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 	// pending wait holds one, so waits alone could stall every other call.
 	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	stdio.SetErrorLogger(zap.NewStdLog(log))
-	// mcp-go reads each line whole, so the lines are capped before it sees
-	// them; the error response to a line over the cap shares its writer.
+	// mcp-go reads each line whole, so lines are capped before they reach
+	// it. The error for a line over the cap goes through mcp-go's writer.
 	in, transport := capStdio(stdin, run.srv.WatchOutput(out), limit, log)
 	listenErr := stdio.Listen(ctx, in, transport)
 	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {
