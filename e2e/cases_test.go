@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +73,35 @@ func TestMCP03LargeMessages(t *testing.T) {
 }
 
 func TestMCP03RequestAboveCapRejected(t *testing.T) {
-	t.Skip("no cap on the size of a JSON-RPC line: mcp-go v1.6.0 reads each stdio line whole, " +
-		"so a request of any size is read into memory before it is parsed")
+	c := startRawClient(t, "--tick", "100ms")
+	// 9 MB is over the default cap of 8 MiB on one message.
+	id := c.request(t, "tools/call", map[string]any{"name": "spawn",
+		"arguments": map[string]any{"prompt": strings.Repeat("x", 9_000_000)}})
+	_, resp := c.collect(t, id, 30*time.Second)
+	require.NotNil(t, resp.Error, "the request over the cap gets an error: %.300s", resp.line)
+	assert.Equal(t, -32600, resp.Error.Code)
+	assert.Contains(t, resp.Error.Message, "is over the cap of 8388608 bytes (8 MiB) on one JSON-RPC message")
+	assert.Contains(t, resp.Error.Message, "--max-message-size")
+
+	_, ping := c.collect(t, c.request(t, "ping", map[string]any{}), 10*time.Second)
+	assert.Nil(t, ping.Error, "the connection still works")
+	assert.Contains(t, c.stderr.String(), "JSON-RPC message over the size cap dropped")
+
+	// The server drops a line over the cap as it arrives: a 64 MiB line
+	// raises its peak memory by far less than the line's size.
+	before := peakRSS(t, c.cmd.Process.Pid)
+	line := `{"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":"` + strings.Repeat("y", 64<<20) + "\"}}\n"
+	_, err := io.WriteString(c.stdin, line)
+	require.NoError(t, err)
+	_, big := c.collect(t, `"big"`, 30*time.Second)
+	require.NotNil(t, big.Error, "the 64 MiB line gets an error")
+	assert.Contains(t, big.Error.Message, fmt.Sprintf("message of %d bytes", len(line)-1))
+	grown := peakRSS(t, c.cmd.Process.Pid) - before
+	assert.Less(t, grown, int64(32<<20), "peak RSS grew by %d MiB for a 64 MiB line", grown>>20)
+	t.Logf("peak RSS %d MiB before the 64 MiB line, grown by %d MiB", before>>20, grown>>20)
+
+	_, ping = c.collect(t, c.request(t, "ping", map[string]any{}), 10*time.Second)
+	assert.Nil(t, ping.Error, "the connection still works")
 }
 
 func TestMCP05CallsReturnWithinBound(t *testing.T) {

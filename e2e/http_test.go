@@ -230,3 +230,44 @@ func TestHTTPBeyondLoopbackNeedsToken(t *testing.T) {
 	assert.Equal(t, 2, exitErr.ExitCode())
 	assert.Contains(t, string(out), "listens beyond loopback without a token")
 }
+
+// postBody sends body as a POST to the MCP endpoint, with its length
+// declared unless chunked, and returns the status and the response body.
+func (s *httpServer) postBody(t *testing.T, body string, chunked bool) (int, string) {
+	t.Helper()
+	var reader io.Reader = strings.NewReader(body)
+	if chunked {
+		reader = io.MultiReader(reader)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.url, reader)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	require.NoError(t, err)
+	return resp.StatusCode, string(data)
+}
+
+func TestHTTPRequestAboveCapRejected(t *testing.T) {
+	s := startHTTPServer(t, nil)
+	initialize := func(pad int) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",` +
+			`"capabilities":{},"clientInfo":{"name":"raw","version":"1","pad":"` + strings.Repeat("p", pad) + `"}}}`
+	}
+	// 5 MB is within the 8 MiB cap, and over mcp-go's own default of 4 MiB.
+	status, body := s.postBody(t, initialize(5_000_000), false)
+	assert.Equal(t, http.StatusOK, status, "a 5 MB request is accepted: %.300s", body)
+
+	status, body = s.postBody(t, initialize(9_000_000), false)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	assert.Contains(t, body, "is over the cap of 8388608 bytes (8 MiB) on one JSON-RPC message")
+	assert.Contains(t, body, `"code":-32600`)
+
+	// A body of undeclared length is cut off by mcp-go at the same cap.
+	status, body = s.postBody(t, initialize(9_000_000), true)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	assert.Contains(t, body, "request body exceeds 8388608 bytes")
+}

@@ -35,6 +35,7 @@ type commonFlags struct {
 	tick            time.Duration
 	minFreeMemory   int
 	maxLoad         float64
+	maxMessageSize  int
 	transcriptDir   string
 	transcriptMax   int64
 	logFile         string
@@ -79,6 +80,10 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 			"starts wait while it has less")
 	fs.Float64Var(&f.maxLoad, "max-load", 0,
 		"1-minute load average per core above which starts wait; 0 turns the load check off")
+	if name == "serve" {
+		fs.IntVar(&f.maxMessageSize, "max-message-size", app.DefaultMaxMessageSize,
+			"cap in MiB on one JSON-RPC message from the client; a larger one gets an error response")
+	}
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "",
 		"directory for each instance's transcript files, TASK_ID/INSTANCE_ID/raw.log and text.log "+
 			"(default: transcripts beside the workspace root)")
@@ -129,6 +134,7 @@ var settingFlags = map[string]string{
 	"tick":               "tick",
 	"min-free-memory":    "min_free_memory",
 	"max-load":           "max_load",
+	"max-message-size":   "max_message_size",
 	"idle-timeout":       "thresholds.idle_timeout",
 	"unproductive-after": "thresholds.unproductive_for",
 	"min-score":          "thresholds.min_score",
@@ -153,6 +159,7 @@ func (f *commonFlags) fileConfig() app.FileConfig {
 	return app.FileConfig{
 		MaxInstances: f.maxInstances, MaxAttempts: f.maxAttempts, KillGrace: f.killGrace, Tick: f.tick,
 		RetryBackoff: f.retryBackoff, MinFreeMemory: f.minFreeMemory, MaxLoad: f.maxLoad,
+		MaxMessageSize: f.maxMessageSize,
 		Thresholds: scoring.Thresholds{IdleTimeout: f.idleTimeout, UnproductiveFor: f.unproductiveFor,
 			MinScore: f.minScore, InputTimeout: f.inputTimeout},
 	}
@@ -206,6 +213,10 @@ func (f *commonFlags) merge(fc app.FileConfig, logger *zap.Logger) app.Config {
 	}
 	if pick("max-load", fc.MaxLoad != 0) {
 		cfg.MaxLoad = f.maxLoad
+	}
+	cfg.MaxMessageSize = fc.MaxMessageSize
+	if pick("max-message-size", fc.MaxMessageSize != 0) {
+		cfg.MaxMessageSize = f.maxMessageSize
 	}
 	th := &cfg.Thresholds
 	if pick("idle-timeout", th.IdleTimeout != 0) {

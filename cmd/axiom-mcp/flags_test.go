@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/axiom-mcp/axiom-mcp/internal/app"
 )
 
 // configFor parses args as the serve command does and builds its config.
@@ -89,4 +91,25 @@ func TestMaxLoadFlagOutOfRange(t *testing.T) {
 	assert.Contains(t, err.Error(), "-max-load: 500 is out of range: use a load average per core from 0.1 to 100")
 	require.NoError(t, configFor(t, "-max-load", "0"))
 	require.NoError(t, configFor(t, "-max-load", "4"))
+}
+
+func TestMaxMessageSizeFileAndFlag(t *testing.T) {
+	sizeFor := func(args ...string) int {
+		t.Helper()
+		fs, flags := newFlagSet("serve")
+		fs.SetOutput(io.Discard)
+		require.NoError(t, parseInterleaved(fs, args))
+		cfg, cleanup, err := flags.config()
+		require.NoError(t, err)
+		cleanup()
+		return cfg.MaxMessageSize
+	}
+	path := writeConfigFile(t, "max_message_size: 16\n")
+	assert.Equal(t, app.DefaultMaxMessageSize, sizeFor())
+	assert.Equal(t, 16, sizeFor("-config", path))
+	assert.Equal(t, 32, sizeFor("-config", path, "-max-message-size", "32"))
+
+	err := configFor(t, "-max-message-size", "0")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-max-message-size: 0: use a number from 1 to 1024 such as 8, or leave the flag out")
 }

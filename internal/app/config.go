@@ -58,6 +58,9 @@ type Config struct {
 	// MaxLoad is the 1-minute load average per core above which starts
 	// wait. Zero means no check.
 	MaxLoad float64
+	// MaxMessageSize caps, in MiB, one JSON-RPC message the server reads
+	// on either transport. Zero means DefaultMaxMessageSize.
+	MaxMessageSize int
 	// DebugTools registers a tool that panics, for tests of recovery.
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
@@ -176,6 +179,19 @@ func checkMinFreeMemory(mib int) error {
 	}
 	return fmt.Errorf("min free memory %d MiB is not below the machine's %d MiB of memory, so no instance "+
 		"could start: lower -min-free-memory or min_free_memory", mib, total>>20)
+}
+
+// messageCap returns the cap on one JSON-RPC message in bytes.
+func (c Config) messageCap() (int64, error) {
+	mib := c.MaxMessageSize
+	if mib == 0 {
+		mib = DefaultMaxMessageSize
+	}
+	if mib < 1 || mib > maxMaxMessageSize {
+		return 0, fmt.Errorf("max message size %d MiB is out of range: set -max-message-size or "+
+			"max_message_size to a number from 1 to %d", mib, maxMaxMessageSize)
+	}
+	return int64(mib) << 20, nil
 }
 
 // dropEmptyConfigDir removes CLAUDE_CONFIG_DIR when it is set but empty:

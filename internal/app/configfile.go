@@ -30,6 +30,7 @@ type FileConfig struct {
 	Tick           time.Duration      `yaml:"tick"`
 	MinFreeMemory  int                `yaml:"min_free_memory"`
 	MaxLoad        float64            `yaml:"max_load"`
+	MaxMessageSize int                `yaml:"max_message_size"`
 	Thresholds     scoring.Thresholds `yaml:"thresholds"`
 	Weights        scoring.Weights    `yaml:"weights"`
 }

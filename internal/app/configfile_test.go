@@ -103,6 +103,8 @@ func TestLoadFileConfigRangeNamesKeyAndFile(t *testing.T) {
 			"min_free_memory: 2000000 in %s is out of range: use a number from 1 to 1048576, or leave the key out for the default 400"},
 		{"max load", "max_load: -1\n",
 			"max_load: -1 in %s is out of range: use a load average per core from 0.1 to 100, or 0 for no load check"},
+		{"max message size", "max_message_size: 2048\n",
+			"max_message_size: 2048 in %s is out of range: use a number from 1 to 1024, or leave the key out for the default 8"},
 		{"negative weight", "weights:\n  file_points: -1\n",
 			"weights.file_points: -1 in %s is out of range: use a positive whole number"},
 	}
@@ -121,6 +123,7 @@ func TestLoadFileConfigRangeNamesKeyAndFile(t *testing.T) {
 func TestLoadFileConfigZeroIsError(t *testing.T) {
 	for _, text := range []string{
 		"max_instances: 0\n", "max_attempts: 0\n", "kill_grace: 0s\n", "tick: 0s\n", "min_free_memory: 0\n",
+		"max_message_size: 0\n",
 		"thresholds:\n  window: 0s\n", "thresholds:\n  min_score: 0\n", "thresholds:\n  cpu_active: 0\n",
 		"thresholds:\n  warn_at: 0\n", "thresholds:\n  auth_stop_after: 0s\n", "weights:\n  file_points: 0\n",
 	} {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -84,6 +85,11 @@ func (opts HTTPOptions) Listen() (net.Listener, error) {
 // then closes open requests, ends every instance and returns.
 func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOptions) error {
 	log := cfg.Logger
+	limit, err := cfg.messageCap()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	run, err := startPool(cfg)
 	if err != nil {
 		_ = ln.Close()
@@ -91,6 +97,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	}
 	streamable := server.NewStreamableHTTPServer(run.srv.MCP(),
 		server.WithEndpointPath(endpointPath),
+		server.WithMaxRequestBodyBytes(limit),
 		server.WithAllowedHosts(opts.AllowedHosts...),
 		server.WithHeartbeatInterval(30*time.Second))
 	// Requests run under base, which shutdown cancels first, so a pending
@@ -98,7 +105,7 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	base, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
 	mux := http.NewServeMux()
-	mux.Handle(endpointPath, guard(streamable, opts, log))
+	mux.Handle(endpointPath, guard(streamable, opts, limit, log))
 	stopDashboard := mountDashboard(base, mux, run.pool, opts, log)
 	httpSrv := &http.Server{
 		Handler:           mux,
@@ -137,10 +144,11 @@ func ServeHTTP(ctx context.Context, cfg Config, ln net.Listener, opts HTTPOption
 	return nil
 }
 
-// guard checks the Origin header and the bearer token before a request
-// reaches the MCP handler. The handler itself rejects Host headers that
-// are not loopback names or allowed hosts, against DNS rebinding.
-func guard(next http.Handler, opts HTTPOptions, log *zap.Logger) http.Handler {
+// guard checks the Origin header, the bearer token and the declared size
+// of the body before a request reaches the MCP handler. The handler itself
+// rejects Host headers that are not loopback names or allowed hosts,
+// against DNS rebinding, and bodies longer than limit that declare no size.
+func guard(next http.Handler, opts HTTPOptions, limit int64, log *zap.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, opts.AllowedHosts) {
 			log.Warn("request from a foreign origin rejected", zap.String("origin", origin), zap.String("remote", r.RemoteAddr))
@@ -151,6 +159,10 @@ func guard(next http.Handler, opts HTTPOptions, log *zap.Logger) http.Handler {
 			log.Warn("request without a valid bearer token rejected", zap.String("remote", r.RemoteAddr))
 			w.Header().Set("WWW-Authenticate", `Bearer realm="axiom-mcp"`)
 			http.Error(w, "Unauthorized: send the server's token as Authorization: Bearer TOKEN", http.StatusUnauthorized)
+			return
+		}
+		if r.Method == http.MethodPost && r.ContentLength > limit {
+			rejectOversize(w, r, limit, log)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -193,4 +205,17 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()
+}
+
+// rejectOversize responds to a POST whose body is longer than limit with
+// 413 and a JSON-RPC error that names the cap, without reading the body.
+func rejectOversize(w http.ResponseWriter, r *http.Request, limit int64, log *zap.Logger) {
+	log.Warn("JSON-RPC message over the size cap rejected", zap.Int64("size", r.ContentLength),
+		zap.Int64("cap", limit), zap.String("remote", r.RemoteAddr))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	if err := writeOversize(w, json.RawMessage("null"), r.ContentLength, limit); err != nil {
+		log.Warn("failed to write the error for a message over the size cap", zap.String("remote", r.RemoteAddr),
+			zap.Error(err))
+	}
 }

@@ -90,6 +90,10 @@ func startPool(cfg Config) (*poolRun, error) {
 // done, then ends every instance and returns.
 func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) error {
 	log := cfg.Logger
+	limit, err := cfg.messageCap()
+	if err != nil {
+		return err
+	}
 	run, err := startPool(cfg)
 	if err != nil {
 		return err
@@ -101,7 +105,10 @@ func Serve(ctx context.Context, cfg Config, stdin io.Reader, out io.Writer) erro
 	// pending wait holds one, so waits alone could stall every other call.
 	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	stdio.SetErrorLogger(zap.NewStdLog(log))
-	listenErr := stdio.Listen(ctx, stdin, run.srv.WatchOutput(out))
+	// mcp-go reads each line whole, so lines are capped before they reach
+	// it. The error for a line over the cap goes through mcp-go's writer.
+	in, transport := capStdio(stdin, run.srv.WatchOutput(out), limit, log)
+	listenErr := stdio.Listen(ctx, in, transport)
 	if listenErr != nil && !errors.Is(listenErr, context.Canceled) {
 		log.Error("stdio transport stopped", zap.Error(listenErr))
 	}

@@ -135,6 +135,7 @@ func (fc FileConfig) validatePool(set []string) error {
 		durationCheck("retry_backoff", fc.RetryBackoff, minRetryBackoff, maxRetryBackoff, queue.DefaultBackoffBase),
 		intCheck("min_free_memory", fc.MinFreeMemory, 1, maxMinFreeMemory, DefaultMinFreeMemory),
 		maxLoadCheck(fc.MaxLoad),
+		intCheck("max_message_size", fc.MaxMessageSize, 1, maxMaxMessageSize, DefaultMaxMessageSize),
 	}
 	for _, c := range checks {
 		explicitZero := c.zero && slices.Contains(set, c.key)
