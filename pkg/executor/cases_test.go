@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
+	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // processesWithArg returns the pids of live processes, zombies excluded,
@@ -179,6 +181,29 @@ func TestORC01ParallelWorktrees(t *testing.T) {
 	branches := strings.Fields(string(out))
 	assert.ElementsMatch(t, []string{"main", "axiom/agent-1", "axiom/agent-2", "axiom/agent-3",
 		"axiom/agent-4", "axiom/agent-5"}, branches, "no stray branch")
+}
+
+// TestCLI01StuckStartRetriedWithNullStdin runs a headless agent that reads
+// its stdin to the end before it prints. With the terminal as stdin it
+// never starts, is killed as stuck at startup, and the retry gets
+// /dev/null and finishes.
+func TestCLI01StuckStartRetriedWithNullStdin(t *testing.T) {
+	tpl := agent.MustParse(`sh -c 'cat >/dev/null; echo stdin-closed' {prompt}`)
+	require.Equal(t, agent.StdinTerminal, tpl.Stdin)
+	pool := startPool(t, Options{Agent: tpl, RetryBackoff: queue.Backoff{Base: 100 * time.Millisecond},
+		Thresholds: scoring.Thresholds{IdleTimeout: time.Second, UnproductiveFor: time.Hour}})
+	events, stop := pool.Subscribe(100)
+	defer stop()
+	task := submitOne(t, pool, TaskSpec{Prompt: "unused"})
+
+	final := waitTask(t, pool, task.ID, 20*time.Second)
+	assert.Equal(t, "succeeded", final.State, final.LastError)
+	insts := instancesOf(t, pool, task.ID)
+	require.Len(t, insts, 2)
+	assert.Contains(t, insts[0].KillReason, "stuck at startup")
+	assert.Contains(t, strings.Join(insts[1].ScreenTail, "\n"), "stdin-closed")
+	note := waitEvent(t, events, func(ev Event) bool { return strings.Contains(ev.Message, "/dev/null as stdin") })
+	assert.Equal(t, task.ID, note.TaskID)
 }
 
 func TestCLI01HeadlessStdinIsNull(t *testing.T) {

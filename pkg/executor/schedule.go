@@ -3,10 +3,12 @@ package executor
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
@@ -72,7 +74,7 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		ID: id, TaskID: t.id, Attempt: t.attempts,
 		Start: startSpec{
 			Argv: p.expandArgv(t, sessionID), Env: env, Dir: t.workspace,
-			Stdin: t.launch.tpl.Stdin, Cols: p.opts.Cols, Rows: p.opts.Rows,
+			Stdin: t.stdin(), Cols: p.opts.Cols, Rows: p.opts.Rows,
 		},
 		Launch:          t.launch,
 		Prompt:          t.attemptPrompt(),
@@ -147,6 +149,7 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 		p.publish(Event{Kind: EventInstanceKilled, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id,
 			Message: "killed: " + info.KillReason, Score: info.Score, Parts: info.ScoreParts, Reason: info.KillReason})
 		reason := fmt.Sprintf("attempt %d killed: %s", info.Attempt, info.KillReason)
+		p.fixStdinLocked(t, info)
 		if !requeue || p.closed {
 			p.endTaskLocked(t, queue.Stopped, TaskCancelled, reason)
 		} else {
@@ -285,4 +288,18 @@ func attempts(n int) string {
 		return "1 attempt"
 	}
 	return fmt.Sprintf("%d attempts", n)
+}
+
+// fixStdinLocked gives the next attempts of t /dev/null as stdin when a
+// headless agent whose stdin was its terminal was killed as stuck at
+// startup. Such a CLI may wait for the end of its input, which a terminal
+// never sends.
+func (p *Pool) fixStdinLocked(t *task, info InstanceInfo) {
+	if t.nullStdin || t.launch.prof.Interactive() || t.launch.tpl.Stdin != agent.StdinTerminal ||
+		!strings.Contains(info.KillReason, scoring.StuckAtStartup) {
+		return
+	}
+	t.nullStdin = true
+	p.publish(Event{Kind: EventWarning, Level: LevelInfo, TaskID: t.id, InstanceID: info.ID,
+		Message: "the agent showed no activity since its start; the next attempts get /dev/null as stdin"})
 }

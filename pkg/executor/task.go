@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 )
 
 // MaxPromptBytes is the largest prompt accepted. The prompt is passed to the
@@ -122,6 +124,17 @@ type task struct {
 	// handoff describes the last attempt that failed or was killed, for
 	// the note appended to the prompt of the next one.
 	handoff *handoff
+	// nullStdin gives the next attempts /dev/null as stdin, after a
+	// headless attempt with the terminal as stdin was stuck at startup.
+	nullStdin bool
+}
+
+// stdin returns how the next attempt's stdin is connected.
+func (t *task) stdin() agent.Stdin {
+	if t.nullStdin {
+		return agent.StdinNull
+	}
+	return t.launch.tpl.Stdin
 }
 
 // TaskInfo is a snapshot of one task for status output.

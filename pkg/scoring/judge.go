@@ -118,6 +118,10 @@ func (t *Tracker) idleReason(res *Result) string {
 		t.idleCPU.Seconds(), percent(t.th.CPUActive))
 }
 
+// StuckAtStartup starts the idle reason of an instance that showed no
+// activity at all since it started.
+const StuckAtStartup = "stuck at startup"
+
 // idleSummary names what an idle instance showed: nothing, or output that
 // only redrew the lines already on screen.
 func (t *Tracker) idleSummary() string {
@@ -128,7 +132,7 @@ func (t *Tracker) idleSummary() string {
 		// A CLI that waits on its input or a lock before it draws anything
 		// looks like this, for example a headless run whose stdin is a pipe
 		// that is never closed.
-		return "stuck at startup: no activity"
+		return StuckAtStartup + ": no activity"
 	}
 	return "no activity"
 }
