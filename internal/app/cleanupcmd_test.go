@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +81,24 @@ func TestORC02CleanupKeepsUnsavedWork(t *testing.T) {
 	assert.NoDirExists(t, clean)
 	assert.NoDirExists(t, empty)
 	assert.FileExists(t, filepath.Join(dirty, "wip.txt"))
+}
+
+func TestORC02CleanupKeepsWorkspaceInUse(t *testing.T) {
+	root, _, clean, _ := cleanupRoot(t)
+	agent := exec.Command("sleep", "30")
+	agent.Dir = clean
+	require.NoError(t, agent.Start())
+	t.Cleanup(func() {
+		_ = agent.Process.Kill()
+		_ = agent.Wait()
+	})
+
+	code, out, errOut := runCleanup(t, "--workspace-root", root)
+
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "removed: 1\n", "only the empty directory")
+	assert.Contains(t, out, fmt.Sprintf("  %s: in use: process %d (sleep) works in it", clean, agent.Process.Pid))
+	assert.DirExists(t, clean)
 }
 
 func TestCleanupCommandDryRun(t *testing.T) {

@@ -15,6 +15,9 @@ const (
 	KindDirectory  = "directory"
 	KindRepository = "repository"
 	KindOther      = "other"
+	// KindInUse is an entry that a running process works in, which is
+	// kept whatever it holds.
+	KindInUse = "in_use"
 )
 
 // Entry is one entry of the workspace root that Cleanup judged.
@@ -22,7 +25,8 @@ type Entry struct {
 	// Path is the entry's absolute path.
 	Path string `json:"path"`
 	// Kind is KindWorktree, KindDirectory (a plain directory not under
-	// git), KindRepository (a repository of its own) or KindOther.
+	// git), KindRepository (a repository of its own), KindInUse or
+	// KindOther.
 	Kind string `json:"kind"`
 	// Branch is the worktree's branch; empty for other kinds.
 	Branch string `json:"branch,omitempty"`
@@ -51,8 +55,9 @@ type CleanupOptions struct {
 // Cleanup judges each entry directly under root, in name order, and removes
 // those whose removal loses no work: worktrees with no uncommitted files
 // whose commits are all on their base branch (see CheckRemovable), and
-// empty plain directories. It keeps everything else, with the reason. It
-// fails when root cannot be read or ctx ends.
+// empty plain directories. It keeps everything else, with the reason, and
+// so every entry that a running process works in, such as the workspace
+// of a running agent. It fails when root cannot be read or ctx ends.
 func Cleanup(ctx context.Context, root string, opts CleanupOptions) (Report, error) {
 	log := opts.Logger
 	if log == nil {
@@ -63,11 +68,17 @@ func Cleanup(ctx context.Context, root string, opts CleanupOptions) (Report, err
 		return Report{}, fmt.Errorf("read workspace root: %w", err)
 	}
 	report := Report{DryRun: opts.DryRun, Removed: []Entry{}, Kept: []Entry{}}
+	dirs := workingDirs()
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return report, fmt.Errorf("clean up %s: %w", root, err)
 		}
-		entry, removed := cleanEntry(ctx, filepath.Join(root, e.Name()), e, opts.DryRun, log)
+		path := filepath.Join(root, e.Name())
+		if reason := usedBy(dirs, path); reason != "" {
+			report.Kept = append(report.Kept, Entry{Path: path, Kind: KindInUse, Reason: reason})
+			continue
+		}
+		entry, removed := cleanEntry(ctx, path, e, opts.DryRun, log)
 		if removed {
 			report.Removed = append(report.Removed, entry)
 		} else {
