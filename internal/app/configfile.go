@@ -147,6 +147,10 @@ func explainYAML(err error, known any) error {
 		return fmt.Errorf("%w: known keys are %s", err, strings.Join(yamlKeys(reflect.TypeOf(known), ""), ", "))
 	case strings.Contains(msg, "time.Duration"):
 		return fmt.Errorf("%w: write a duration with its unit, such as 45s or 2m", err)
+	case strings.Contains(msg, "into float64"):
+		return fmt.Errorf("%w: write a number without quotes or units", err)
+	case strings.Contains(msg, "into int"):
+		return fmt.Errorf("%w: write a whole number without quotes or units", err)
 	}
 	return err
 }

@@ -228,3 +228,13 @@ func TestMaxLoadReachesPoolOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 2.5, opts.MaxLoad, 1e-9)
 }
+
+func TestLoadFileConfigWordNamesNumberWanted(t *testing.T) {
+	_, err := LoadFileConfig(writeConfig(t, "max_load: abc\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 1: cannot unmarshal !!str `abc` into float64: write a number without quotes or units")
+
+	_, err = LoadFileConfig(writeConfig(t, "thresholds:\n  min_score: high\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 2: cannot unmarshal !!str `high` into int: write a whole number without quotes or units")
+}
