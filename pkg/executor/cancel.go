@@ -68,6 +68,11 @@ func (p *Pool) cancel(refs []string, reason string) (CancelResult, []*Instance, 
 	if p.closed {
 		return CancelResult{}, nil, ErrClosed
 	}
+	for _, ref := range refs {
+		if _, err := p.lookupLocked(ref); err != nil {
+			return CancelResult{}, nil, err
+		}
+	}
 	changes, err := p.queue.Cancel(refs, reason)
 	if err != nil {
 		return CancelResult{}, nil, err
@@ -152,7 +157,7 @@ func (p *Pool) KillAndCancel(instanceID, reason string) (KillResult, error) {
 	_, live := p.running[instanceID]
 	p.mu.Unlock()
 	if !ok {
-		return KillResult{}, fmt.Errorf("%w: %q: call status to list instance ids", ErrInstanceNotFound, instanceID)
+		return KillResult{}, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(instanceID))
 	}
 	if !live {
 		return KillResult{}, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)

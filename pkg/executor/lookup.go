@@ -39,6 +39,6 @@ func (p *Pool) lookupLocked(ref string) (*task, error) {
 	if id, ok := p.names[ref]; ok {
 		return p.tasks[id], nil
 	}
-	return nil, fmt.Errorf("task %q not found: give a task id or name that spawn returned, or call status "+
-		"to list them", ref)
+	return nil, fmt.Errorf("task %s not found: give a task id or name that spawn returned, or call status "+
+		"to list them", quoteRef(ref))
 }

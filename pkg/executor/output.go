@@ -149,7 +149,7 @@ func (p *Pool) Task(ref string) (TaskInfo, error) {
 		}
 	}
 	if !ok {
-		return TaskInfo{}, fmt.Errorf("%w: %q: call status to list task ids and names", ErrTaskNotFound, ref)
+		return TaskInfo{}, fmt.Errorf("%w: %s: call status to list task ids and names", ErrTaskNotFound, quoteRef(ref))
 	}
 	return t.info(), nil
 }
@@ -160,7 +160,7 @@ func (p *Pool) instance(id string) (*Instance, error) {
 	inst, ok := p.instances[id]
 	p.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %q: call status to list instance ids", ErrInstanceNotFound, id)
+		return nil, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(id))
 	}
 	return inst, nil
 }
