@@ -122,6 +122,10 @@ type task struct {
 	// handoff describes the last attempt that failed or was killed, for
 	// the note appended to the prompt of the next one.
 	handoff *handoff
+	// resumeSession is the session of the last attempt when a failure of
+	// the model API ended it, which the next instance continues when its
+	// profile resumes sessions.
+	resumeSession string
 }
 
 // TaskInfo is a snapshot of one task for status output.
