@@ -107,6 +107,7 @@
 // directive and the fix, which the CLI reports as an API error.
 //
 // Requests returns a log of recent requests with the x-claude-code-session-id
-// header, the decision taken for each and the text of the tool result that
-// each request carried.
+// header, the decision taken for each, the text of the tool result that
+// each request carried, the first line of its prompt and the tool calls of
+// the turns before the prompt.
 package mockmodel
