@@ -271,7 +271,8 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 	}
 	// Claude Code writes the prompt to the session transcript when it takes
 	// it, which shows that the Enter arrived even when a loaded machine has
-	// not redrawn the screen yet. A resumed session's file exists before.
+	// not redrawn the screen yet. The file of a resumed session exists
+	// before the Enter, so only records read after it count.
 	if d.inst.transcriptRecords() > d.recordsAtEnter {
 		d.screenMoved = true
 	}

@@ -17,7 +17,7 @@ import (
 func (i *Instance) startResumed() {
 	if i.transcriptLog != nil {
 		if err := i.transcriptLog.SkipExisting(); err != nil {
-			i.log.Warn("reading the resumed session's transcript failed; its earlier records may count again",
+			i.log.Warn("reading the resumed session's transcript failed, so its earlier records may count again",
 				zap.String("session", i.cfg.ResumedFrom), zap.Error(err))
 		}
 	}
@@ -38,12 +38,12 @@ func (p *Pool) resumeSession(t *task, env []string) string {
 	}
 	ok, err := claudecode.Resumable(claudecode.ConfigDir(env), id)
 	if err != nil {
-		p.log.Warn("checking the session to resume failed; starting a new session",
+		p.log.Warn("checking the session to resume failed, so a new session starts",
 			zap.String("task", t.id), zap.String("session", id), zap.Error(err))
 		return ""
 	}
 	if !ok {
-		p.log.Info("the session to resume took no prompt; starting a new session",
+		p.log.Info("the session to resume took no prompt, so a new session starts",
 			zap.String("task", t.id), zap.String("session", id))
 		return ""
 	}

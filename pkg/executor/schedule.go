@@ -138,8 +138,8 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	if info.Completed == "" && requeue && !p.closed {
 		cause = inst.upstreamCause()
 	}
-	// Only an attempt that a failure of the model API ended is continued;
-	// any other end gets a new session with the handoff note.
+	// Only an attempt that a failure of the model API ended is continued.
+	// After any other end the next instance starts a new session.
 	t.resumeSession = ""
 	if cause != nil {
 		t.resumeSession = inst.cfg.SessionID

@@ -33,8 +33,8 @@
 //
 // A prompt with neither continues the latest earlier prompt of the
 // conversation whose script has steps left, as a model asked to go on with
-// its task does: the steps, the error and stall counts and the final text
-// are those of the earlier prompt, and its tool calls so far count as done.
+// its task does. The steps, the error and stall counts and the final text
+// are those of the earlier prompt. Its tool calls so far count as done.
 // A resumed Claude Code session sends such a prompt after a turn that a
 // failure of the model API cut short.
 //
