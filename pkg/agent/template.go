@@ -6,6 +6,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -43,8 +44,9 @@ type Vars struct {
 	Prompt    string
 	Workspace string
 	TaskID    string
-	// SessionID is a fresh UUID per instance; Claude Code takes it as
-	// --session-id and names its transcript after it.
+	// SessionID is a fresh UUID per instance, or the ID of the session a
+	// resumed instance continues. Claude Code takes it as --session-id (or
+	// --resume) and names its transcript after it.
 	SessionID string
 	// PermissionMode is the permission mode the task runs with.
 	PermissionMode string
@@ -137,6 +139,20 @@ func (t Template) WithProgram(program string) Template {
 
 // String returns the template as given, placeholders included.
 func (t Template) String() string { return strings.Join(t.argv, " ") }
+
+// Resuming returns a copy of the template in which the word before
+// {session_id} is flag, so that the command continues the session it names
+// instead of starting one with that ID. It returns false when {session_id}
+// is missing or is the first word.
+func (t Template) Resuming(flag string) (Template, bool) {
+	at := slices.Index(t.argv, SessionPlaceholder)
+	if at < 1 {
+		return Template{}, false
+	}
+	argv := slices.Clone(t.argv)
+	argv[at-1] = flag
+	return Template{argv: argv, Stdin: t.Stdin}, true
+}
 
 // Expand returns the argument vector for one task.
 func (t Template) Expand(v Vars) []string {

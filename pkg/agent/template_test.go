@@ -61,3 +61,24 @@ func TestWithProgramKeepsArguments(t *testing.T) {
 	tpl := MustParse("./agent --x {prompt}").WithProgram("/abs/agent")
 	assert.Equal(t, []string{"/abs/agent", "--x", "P"}, tpl.Expand(Vars{Prompt: "P"}))
 }
+
+func TestResumingReplacesTheSessionFlag(t *testing.T) {
+	tpl, err := ParseTyped("claude --session-id {session_id} --permission-mode {permission_mode}")
+	require.NoError(t, err)
+	resumed, ok := tpl.Resuming("--resume")
+	require.True(t, ok)
+
+	argv := resumed.Expand(Vars{SessionID: "s-1", PermissionMode: "acceptEdits"})
+	assert.Equal(t, []string{"claude", "--resume", "s-1", "--permission-mode", "acceptEdits"}, argv)
+	assert.Equal(t, "claude --session-id {session_id} --permission-mode {permission_mode}", tpl.String(),
+		"the original template is unchanged")
+}
+
+func TestResumingNeedsASessionFlag(t *testing.T) {
+	for _, command := range []string{"codex exec {prompt}", "{session_id} run"} {
+		tpl, err := Parse(command)
+		require.NoError(t, err)
+		_, ok := tpl.Resuming("--resume")
+		assert.False(t, ok, command)
+	}
+}

@@ -34,11 +34,18 @@ type agentView struct {
 	lastUpstreamAt time.Time
 	killUpstream   *scoring.Upstream // the failure behind a kill-upstream verdict
 	turns          int
-	result         *claudecode.Result
-	retries        int
-	answered       []string  // dialogs answered automatically, in order
-	notes          []string  // warnings for the pool to publish
-	intervened     time.Time // the last intervention by a client
+	records        int // transcript records read, after those skipped at a resume
+	// historyShown is true while a resumed instance shows the earlier turns
+	// of its session and its prompt is not submitted yet.
+	historyShown bool
+	// history contains the screen lines at the submit of a resumed
+	// instance's prompt: the earlier turns, whose error lines are old.
+	history    map[string]bool
+	result     *claudecode.Result
+	retries    int
+	answered   []string  // dialogs answered automatically, in order
+	notes      []string  // warnings for the pool to publish
+	intervened time.Time // the last intervention by a client
 }
 
 // AgentResult is the outcome an agent reported for its task.
@@ -218,6 +225,7 @@ func (i *Instance) pollTranscript() {
 	defer i.mu.Unlock()
 	i.addToolsLocked(update.Tools)
 	i.view.turns += update.TurnsFinished
+	i.view.records += update.Records
 	for _, msg := range update.APIErrors {
 		i.view.apiError = truncate(msg, 300)
 		i.view.notes = append(i.view.notes, "model API error: "+i.view.apiError)
@@ -269,6 +277,28 @@ func (i *Instance) addToolsLocked(tools []claudecode.ToolUse) {
 	for _, tool := range tools {
 		i.view.tools[tool.Kind]++
 		i.view.newTools[scoring.ToolKind(tool.Kind)]++
+	}
+}
+
+// transcriptRecords returns the transcript records read so far.
+func (i *Instance) transcriptRecords() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.view.records
+}
+
+// noteHistory records, at the submit of a resumed instance's prompt, the
+// lines on screen, which show the earlier turns of the session.
+func (i *Instance) noteHistory(lines []string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if !i.view.historyShown {
+		return
+	}
+	i.view.historyShown = false
+	i.view.history = make(map[string]bool, len(lines))
+	for _, line := range lines {
+		i.view.history[line] = true
 	}
 }
 

@@ -51,10 +51,12 @@ func (i *Instance) noteKillVerdict(res scoring.Result) {
 
 // upstreamCause returns the failure of the model API that ended the
 // instance: the one behind a kill-upstream verdict, one seen in its last
-// upstreamRecent, or one on its final screen.
+// upstreamRecent, or one on its final screen that is not part of the
+// history a resumed session showed.
 func (i *Instance) upstreamCause() *scoring.Upstream {
 	i.mu.Lock()
 	killed, u, at, ended := i.view.killUpstream, i.view.lastUpstream, i.view.lastUpstreamAt, i.endedAt
+	history, historyShown := i.view.history, i.view.historyShown
 	i.mu.Unlock()
 	if killed != nil {
 		return killed
@@ -62,7 +64,13 @@ func (i *Instance) upstreamCause() *scoring.Upstream {
 	if u != nil && ended.Sub(at) <= upstreamRecent {
 		return u
 	}
+	if historyShown {
+		return nil // every error line on screen is from the earlier run
+	}
 	for _, line := range i.screen.Lines() {
+		if history[line] {
+			continue
+		}
 		if e, ok := upstream.Classify(line, ended); ok {
 			return signals.FromError(e, ended)
 		}

@@ -80,22 +80,23 @@ type driver struct {
 	prof *profile.Profile
 	log  *zap.Logger
 
-	phase         phase
-	submits       int
-	turnsAtSubmit int       // finished turns in the transcript before the prompt
-	intervened    time.Time // the last intervention the driver has taken into account
-	submitAt      time.Time
-	beforeEnter   []string // the screen right before the last Enter
-	cpuAtEnter    uint64   // the agent process's CPU ticks at the last Enter
-	screenMoved   bool     // the screen changed after the last Enter
-	sawWorking    bool
-	turnsDone     int
-	answered      map[string]int
-	answeredAt    time.Time
-	dialogName    string    // the dialog on screen at the last look
-	dialogAt      time.Time // when that dialog appeared
-	stuck         map[string]bool
-	readyState    profile.State // the screen state when the prompt was pasted
+	phase          phase
+	submits        int
+	turnsAtSubmit  int       // finished turns in the transcript before the prompt
+	intervened     time.Time // the last intervention the driver has taken into account
+	submitAt       time.Time
+	beforeEnter    []string // the screen right before the last Enter
+	cpuAtEnter     uint64   // the agent process's CPU ticks at the last Enter
+	recordsAtEnter int      // the transcript records read before the last Enter
+	screenMoved    bool     // the screen changed after the last Enter
+	sawWorking     bool
+	turnsDone      int
+	answered       map[string]int
+	answeredAt     time.Time
+	dialogName     string    // the dialog on screen at the last look
+	dialogAt       time.Time // when that dialog appeared
+	stuck          map[string]bool
+	readyState     profile.State // the screen state when the prompt was pasted
 }
 
 func newDriver(inst *Instance) *driver {
@@ -210,7 +211,9 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 		}
 	}
 	d.beforeEnter = d.inst.screen.Lines()
+	d.inst.noteHistory(d.beforeEnter)
 	d.cpuAtEnter = d.agentCPU()
+	d.recordsAtEnter = d.inst.transcriptRecords()
 	if _, err := d.inst.input.write(ctx, []byte("\r"), InputTimeout); err != nil {
 		d.log.Warn("submitting the prompt failed", zap.Error(err))
 		return
@@ -266,10 +269,11 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 	if !slices.Equal(d.beforeEnter, d.inst.screen.Lines()) {
 		d.screenMoved = true
 	}
-	// Claude Code creates the session transcript when it takes the prompt,
-	// which shows that the Enter arrived even when a loaded machine has not
-	// redrawn the screen yet.
-	if d.inst.transcriptLog != nil && d.inst.transcriptLog.Path() != "" {
+	// Claude Code writes the prompt to the session transcript when it takes
+	// it, which shows that the Enter arrived even when a loaded machine has
+	// not redrawn the screen yet. The file of a resumed session exists
+	// before the Enter, so only records read after it count.
+	if d.inst.transcriptRecords() > d.recordsAtEnter {
 		d.screenMoved = true
 	}
 	if d.screenMoved || time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {

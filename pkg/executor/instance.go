@@ -30,6 +30,7 @@ type instanceConfig struct {
 	Launch          launch
 	Prompt          string
 	SessionID       string
+	ResumedFrom     string // the session the instance continues (then equal to SessionID), or ""
 	ConfigDir       string // the Claude Code config directory, for the session transcript
 	KillGrace       time.Duration
 	TranscriptBytes int
@@ -142,6 +143,9 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 	}
 	if cfg.Launch.prof.Transcript == "claude" && cfg.SessionID != "" {
 		inst.transcriptLog = claudecode.NewTranscript(cfg.ConfigDir, cfg.SessionID)
+	}
+	if cfg.ResumedFrom != "" {
+		inst.startResumed()
 	}
 	inst.screen = screen.New(screen.Options{
 		Cols: cfg.Start.Cols, Rows: cfg.Start.Rows,

@@ -40,6 +40,8 @@ func (i *Instance) tick(now time.Time, table proctree.Table) (scoring.Result, bo
 		CPUTicks: table.DescendantCPU(i.pid),
 		Answered: i.view.keysSent,
 		Output:   i.outputSinceTickLocked(),
+
+		IgnoreScreenErrors: i.view.historyShown,
 	})
 	sample := reading.Sample
 	i.noteUpstreamSeenLocked(reading.ScreenUpstream, now)
@@ -166,6 +168,10 @@ type InstanceInfo struct {
 	AgentError        string       `json:"agent_error,omitempty"`
 	AgentResult       *AgentResult `json:"agent_result,omitempty"`
 	APIRetries        int          `json:"api_retries,omitempty"`
+	// ResumedFrom is the session that the instance continues, the one an
+	// earlier attempt ended in on a failure of the model API. It equals
+	// SessionID, because Claude Code keeps the ID of a resumed session.
+	ResumedFrom string `json:"resumed_from,omitempty"`
 }
 
 // Info returns a snapshot of the instance with the last tailLines rows of
@@ -210,6 +216,7 @@ func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
 	if i.cfg.Launch.tpl.Uses(agent.SessionPlaceholder) {
 		info.SessionID = i.cfg.SessionID
 	}
+	info.ResumedFrom = i.cfg.ResumedFrom
 	info.Completed = i.view.completed
 	info.AgentError = i.view.agentError
 	info.AgentResult = agentResult(i.view.result)

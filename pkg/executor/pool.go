@@ -17,7 +17,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
 	"github.com/axiom-mcp/axiom-mcp/pkg/queue"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
@@ -369,12 +368,4 @@ func (p *Pool) agentEnv(t *task, instanceID string) []string {
 		"AXIOM_INSTANCE_ID="+instanceID,
 		"AXIOM_WORKSPACE="+t.workspace,
 	)
-}
-
-// expandArgv returns the agent command for one instance of a task.
-func (p *Pool) expandArgv(t *task, sessionID string) []string {
-	return t.launch.tpl.Expand(agent.Vars{
-		Prompt: t.attemptPrompt(), Workspace: t.workspace, TaskID: t.id,
-		SessionID: sessionID, PermissionMode: t.launch.permissionMode,
-	})
 }

@@ -61,8 +61,13 @@ const attemptNotStarted = "not_started"
 func (p *Pool) startLocked(t *task, attempt int) {
 	t.attempts = attempt
 	id := newID("i")
-	sessionID := claudecode.NewSessionID()
 	env := p.agentEnv(t, id)
+	resumedFrom := p.resumeSession(t, env)
+	sessionID := resumedFrom
+	if sessionID == "" {
+		sessionID = claudecode.NewSessionID()
+	}
+	argv, prompt := p.launchArgs(t, sessionID, resumedFrom)
 	if err := p.trustWorkspace(t, env); err != nil {
 		p.log.Warn("start instance failed", zap.String("task", t.id), zap.Error(err))
 		p.retryOrFailLocked(t, fmt.Sprintf("attempt %d could not start: %v", t.attempts, err))
@@ -73,12 +78,13 @@ func (p *Pool) startLocked(t *task, attempt int) {
 	inst, err := startInstance(instanceConfig{
 		ID: id, TaskID: t.id, Attempt: t.attempts,
 		Start: startSpec{
-			Argv: p.expandArgv(t, sessionID), Env: env, Dir: t.workspace,
+			Argv: argv, Env: env, Dir: t.workspace,
 			Stdin: t.stdin(), Cols: p.opts.Cols, Rows: p.opts.Rows,
 		},
 		Launch:          t.launch,
-		Prompt:          t.attemptPrompt(),
+		Prompt:          prompt,
 		SessionID:       sessionID,
+		ResumedFrom:     resumedFrom,
 		ConfigDir:       claudecode.ConfigDir(env),
 		KillGrace:       p.opts.KillGrace,
 		TranscriptBytes: p.opts.TranscriptBytes,
@@ -108,7 +114,8 @@ func (p *Pool) startLocked(t *task, attempt int) {
 	p.running[id] = inst
 	p.journal.saveTask(t, p.opts.Now())
 	p.publish(Event{Kind: EventInstanceStarted, TaskID: t.id, InstanceID: id,
-		Message: fmt.Sprintf("attempt %d started with profile %s, pid %d", t.attempts, t.launch.prof.Name, inst.pid)})
+		Message: fmt.Sprintf("attempt %d started with profile %s, pid %d%s", t.attempts, t.launch.prof.Name, inst.pid,
+			resumeNote(resumedFrom))})
 }
 
 // onInstanceEnd settles the task of an instance that has ended and fills the
@@ -135,6 +142,12 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	var cause *scoring.Upstream
 	if info.Completed == "" && requeue && !p.closed {
 		cause = inst.upstreamCause()
+	}
+	// Only an attempt that a failure of the model API ended is continued.
+	// After any other end the next instance starts a new session.
+	t.resumeSession = ""
+	if cause != nil {
+		t.resumeSession = inst.cfg.SessionID
 	}
 
 	switch {

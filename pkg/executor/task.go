@@ -124,6 +124,10 @@ type task struct {
 	// handoff describes the last attempt that failed or was killed, for
 	// the note appended to the prompt of the next one.
 	handoff *handoff
+	// resumeSession is the session of the last attempt when a failure of
+	// the model API ended it, which the next instance continues when its
+	// profile resumes sessions.
+	resumeSession string
 	// nullStdin gives the next attempts /dev/null as stdin, after a
 	// headless attempt with the terminal as stdin was stuck at startup.
 	nullStdin bool

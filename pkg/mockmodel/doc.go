@@ -31,6 +31,13 @@
 // Without step directives, the first word of the prompt that looks like a file
 // name with an extension gives a one-step script that writes it.
 //
+// A prompt with neither continues the latest earlier prompt of the
+// conversation whose script has steps left, as a model asked to go on with
+// its task does. The steps, the error and stall counts and the final text
+// are those of the earlier prompt. Its tool calls so far count as done.
+// A resumed Claude Code session sends such a prompt after a turn that a
+// failure of the model API cut short.
+//
 // Paths are the name joined to the directory on the system prompt line
 // " - Primary working directory: <path>", or the name as given when it is
 // absolute or no such line exists.
@@ -107,6 +114,7 @@
 // directive and the fix, which the CLI reports as an API error.
 //
 // Requests returns a log of recent requests with the x-claude-code-session-id
-// header, the decision taken for each and the text of the tool result that
-// each request carried.
+// header, the decision taken for each, the text of the tool result that
+// each request carried, the first line of its prompt and the tool calls of
+// the turns before the prompt.
 package mockmodel

@@ -77,7 +77,8 @@ func TestScriptedErrorTimesThenScript(t *testing.T) {
 	assert.Equal(t, 529, second.StatusCode)
 	assert.Len(t, run.calls, 1)
 	assert.Equal(t, "Done: ran `ls`.", run.finalText)
-	assert.Equal(t, RequestLog{SessionID: "0b6c2f0e-test", Kind: "main", Status: 529, Decision: "error 529 overloaded_error"}, entries[0])
+	assert.Equal(t, RequestLog{SessionID: "0b6c2f0e-test", Kind: "main", Status: 529, Decision: "error 529 overloaded_error",
+		Prompt: prompt}, entries[0])
 	assert.Equal(t, http.StatusOK, entries[2].Status)
 }
 

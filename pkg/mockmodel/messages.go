@@ -38,13 +38,12 @@ func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
 	result, apiErr := s.decide(req)
 	log = log.With(zap.String("kind", result.kind), zap.String("model", req.Model))
 	if apiErr != nil {
-		s.record(RequestLog{SessionID: sessionID, Kind: result.kind, Status: apiErr.status,
-			Decision: "rejected: " + apiErr.kind, ToolResult: toolResultText(req)})
+		s.record(withConversation(RequestLog{SessionID: sessionID, Kind: result.kind, Status: apiErr.status,
+			Decision: "rejected: " + apiErr.kind}, req))
 		s.reject(w, log, apiErr)
 		return
 	}
-	entry := result.logEntry(sessionID)
-	entry.ToolResult = toolResultText(req)
+	entry := withConversation(result.logEntry(sessionID), req)
 	s.record(entry)
 	log.Debug("mockmodel: request",
 		zap.Bool("stream", req.Stream),

@@ -49,17 +49,15 @@ var fileNamePattern = regexp.MustCompile(`^[A-Za-z0-9_\-./]*[A-Za-z0-9_\-]\.[A-Z
 // planMain decides the reply to a request that offers tools.
 func planMain(req *messagesRequest) (mainPlan, *apiError) {
 	current := newTurn(req)
-	settings, err := parseScript(current.prompt)
+	settings, steps, err := scriptOf(req, current.prompt)
 	if err != nil {
 		return mainPlan{}, invalidRequest("%v", err)
 	}
-	steps := settings.steps
 	if len(steps) == 0 {
-		if name := firstFileName(stripDirectives(current.prompt)); name != "" {
-			steps = []step{{kind: stepWrite, file: name}}
+		if earlier, earlierSettings, earlierSteps, ok := unfinishedScript(req, current); ok {
+			current, settings, steps = earlier, earlierSettings, earlierSteps
 		}
 	}
-	steps = adaptSteps(req, steps)
 
 	planned, err := planTurn(req, current, steps)
 	if err != nil {
@@ -77,6 +75,47 @@ func planMain(req *messagesRequest) (mainPlan, *apiError) {
 		planned = withTalk(planned, settings.talk)
 	}
 	return mainPlan{reply: planned, prompt: counterKey(current.prompt), stall: settings.stall, failure: settings.failure}, nil
+}
+
+// scriptOf parses the directives of prompt and returns them with the steps
+// they script, or a one-step script that writes the first file name of a
+// prompt without step directives.
+func scriptOf(req *messagesRequest, prompt string) (script, []step, error) {
+	settings, err := parseScript(prompt)
+	if err != nil {
+		return script{}, nil, err
+	}
+	steps := settings.steps
+	if len(steps) == 0 {
+		if name := firstFileName(stripDirectives(prompt)); name != "" {
+			steps = []step{{kind: stepWrite, file: name}}
+		}
+	}
+	return settings, adaptSteps(req, steps), nil
+}
+
+// unfinishedScript returns the turn of the latest prompt before current's
+// whose script has steps left, as after a resumed session's prompt that
+// asks to go on with the task. A prompt with a broken directive or a
+// finished script ends the search.
+func unfinishedScript(req *messagesRequest, current turn) (turn, script, []step, bool) {
+	for end := current.at; end > 0; {
+		earlier := turnBefore(req, end)
+		if earlier.at < 0 {
+			break
+		}
+		settings, steps, err := scriptOf(req, earlier.prompt)
+		switch {
+		case err != nil:
+			return turn{}, script{}, nil, false
+		case len(steps) > 0 && len(earlier.toolUses) < len(steps):
+			return earlier, settings, steps, true
+		case len(steps) > 0:
+			return turn{}, script{}, nil, false
+		}
+		end = earlier.at
+	}
+	return turn{}, script{}, nil, false
 }
 
 // planTurn returns the next step's tool call, or the text that ends the turn.

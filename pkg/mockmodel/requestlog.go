@@ -25,6 +25,13 @@ type RequestLog struct {
 	// model, or "" when that message has none. Text beyond
 	// maxToolResultBytes is cut off.
 	ToolResult string
+	// Prompt is the first line of the request's prompt (see package doc),
+	// or "" when it has none.
+	Prompt string
+	// EarlierTools are the names of the tool_use blocks in the assistant
+	// messages before the prompt, in order: the tool calls of earlier turns
+	// that the client sent along, as a resumed Claude Code session does.
+	EarlierTools []string
 }
 
 // maxToolResultBytes bounds RequestLog.ToolResult, so that the log stays
@@ -46,6 +53,28 @@ func toolResultText(req *messagesRequest) string {
 		text = text[:maxToolResultBytes]
 	}
 	return text
+}
+
+// withConversation returns entry with the prompt of req and the tool calls
+// of the turns before it.
+func withConversation(entry RequestLog, req *messagesRequest) RequestLog {
+	entry.ToolResult = toolResultText(req)
+	for i := len(req.Messages) - 1; i >= 0; i-- {
+		prompt := promptIn(&req.Messages[i])
+		if prompt == "" {
+			continue
+		}
+		entry.Prompt = firstLine(prompt)
+		for _, m := range req.Messages[:i] {
+			for _, block := range m.blocks {
+				if m.Role == "assistant" && block.Type == "tool_use" {
+					entry.EarlierTools = append(entry.EarlierTools, block.Name)
+				}
+			}
+		}
+		break
+	}
+	return entry
 }
 
 // Requests returns the latest requests, oldest first, up to 4096 of them.

@@ -404,12 +404,29 @@ func TestScriptRequestLog(t *testing.T) {
 
 	assert.Equal(t, RequestLog{
 		SessionID: "0b6c2f0e-test", Kind: "main", Status: http.StatusOK, Tool: toolBash,
-		Decision: "step 1 of 1: Bash: run `ls`",
+		Decision: "step 1 of 1: Bash: run `ls`", Prompt: "[[bash=ls]]",
 	}, entries[0])
 	assert.Equal(t, RequestLog{
 		SessionID: "0b6c2f0e-test", Kind: "main", Status: http.StatusOK, Decision: "final text",
-		ToolResult: "(Bash completed with no output)",
+		ToolResult: "(Bash completed with no output)", Prompt: "[[bash=ls]]",
 	}, entries[1])
+}
+
+func TestRequestLogNamesEarlierTools(t *testing.T) {
+	server, httpServer := startTestServer(t)
+	earlierTurn := []map[string]any{
+		promptMessage("[[bash=ls]]"),
+		{"role": "assistant", "content": []map[string]any{{"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": map[string]any{"command": "ls"}}}},
+		{"role": "user", "content": []map[string]any{{"type": "tool_result", "tool_use_id": "toolu_1", "content": "a.txt"}}},
+	}
+	messages := append(earlierTurn, promptMessage("Continue the task.\nCheck the workspace."))
+
+	postMessages(t, httpServer.URL, mainRequest(false, messages...))
+	entries := server.Requests()
+
+	require.Len(t, entries, 1)
+	assert.Equal(t, "Continue the task.", entries[0].Prompt)
+	assert.Equal(t, []string{"Bash"}, entries[0].EarlierTools)
 }
 
 func TestRequestLogKeepsNewest(t *testing.T) {

@@ -21,17 +21,26 @@ type turn struct {
 	// lastResult is a tool_result of the last user message, preferring one
 	// with is_error, or nil when that message contains none.
 	lastResult *contentBlock
+	// at is the index of the prompt's message, or -1 without a prompt.
+	at int
 }
 
 // newTurn finds the prompt of req, which is the latest user message with text
 // outside <system-reminder> blocks and no tool_result, and collects the tool
 // calls and results after it. Without a prompt it collects from the start.
 func newTurn(req *messagesRequest) turn {
-	t := turn{results: make(map[string]contentBlock)}
+	return turnBefore(req, len(req.Messages))
+}
+
+// turnBefore is newTurn for the latest prompt among the first end messages.
+// The tool calls and results after that prompt are collected up to the end
+// of the request.
+func turnBefore(req *messagesRequest, end int) turn {
+	t := turn{results: make(map[string]contentBlock), at: -1}
 	start := 0
-	for i := len(req.Messages) - 1; i >= 0; i-- {
+	for i := end - 1; i >= 0; i-- {
 		if text := promptIn(&req.Messages[i]); text != "" {
-			t.prompt, start = text, i+1
+			t.prompt, start, t.at = text, i+1, i
 			break
 		}
 	}

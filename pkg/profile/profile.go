@@ -151,6 +151,17 @@ type Profile struct {
 	PermissionMode string `yaml:"permission_mode,omitempty"`
 	// Transcript is TranscriptClaude or empty.
 	Transcript string `yaml:"transcript,omitempty"`
+	// ResumeFlag is the flag that continues an earlier session, such as
+	// "--resume" for Claude Code. With it, the next instance after an
+	// attempt that a failure of the model API ended continues that
+	// attempt's session: the word before {session_id} in Command becomes
+	// this flag, and the instance gets ResumePrompt instead of the task's
+	// prompt. It applies only when Command passes {session_id} after a
+	// flag and Transcript shows that the session took a prompt.
+	ResumeFlag string `yaml:"resume_flag,omitempty"`
+	// ResumePrompt is the prompt of a resumed session, which asks the
+	// agent to go on with its task. ResumeFlag needs it.
+	ResumePrompt string `yaml:"resume_prompt,omitempty"`
 	// TrustWorkspaces marks the server's workspace root as trusted in the
 	// Claude Code config before an instance starts, so the trust dialog
 	// does not appear. Only Claude Code profiles use it.
@@ -183,6 +194,10 @@ type Profile struct {
 	// It is read-only afterwards, so a copy of the profile may share it.
 	regexps map[string]*regexp.Regexp
 }
+
+// Resumes reports whether instances of the profile can continue the
+// session of an earlier instance.
+func (p *Profile) Resumes() bool { return p.ResumeFlag != "" && p.Transcript == TranscriptClaude }
 
 // Interactive reports whether the prompt is typed into the agent's input
 // box.

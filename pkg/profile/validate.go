@@ -23,7 +23,8 @@ func (p *Profile) Validate() error {
 	if !profileNamePattern.MatchString(p.Name) {
 		return fmt.Errorf("profile name %q is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
 	}
-	checks := []func() error{p.validateModes, p.validateCommand, p.validateEnv, p.validateClose, p.validateDialogs}
+	checks := []func() error{p.validateModes, p.validateCommand, p.validateResume, p.validateEnv, p.validateClose,
+		p.validateDialogs}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return fmt.Errorf("profile %q: %w", p.Name, err)
@@ -94,6 +95,27 @@ func (p *Profile) validateCommand() error {
 	if tpl.Uses(agent.PermissionModePlaceholder) && p.PermissionMode == "" {
 		return fmt.Errorf("command %q uses %s but permission_mode is empty: set permission_mode, such as %q",
 			p.Command, agent.PermissionModePlaceholder, "acceptEdits")
+	}
+	return nil
+}
+
+// validateResume checks that a resume flag is one flag word and comes with
+// a prompt and a transcript to find the session by.
+func (p *Profile) validateResume() error {
+	switch {
+	case p.ResumeFlag == "" && p.ResumePrompt == "":
+		return nil
+	case p.ResumeFlag == "":
+		return fmt.Errorf("resume_prompt is set but resume_flag is empty: set resume_flag, such as %q, "+
+			"or remove resume_prompt", "--resume")
+	case !strings.HasPrefix(p.ResumeFlag, "-") || strings.ContainsAny(p.ResumeFlag, " \t\n"):
+		return fmt.Errorf("resume_flag %q is invalid: use one flag word, such as %q", p.ResumeFlag, "--resume")
+	case strings.TrimSpace(p.ResumePrompt) == "":
+		return fmt.Errorf("resume_flag %q needs resume_prompt: give the prompt that asks the agent to go on "+
+			"with its task", p.ResumeFlag)
+	case p.Transcript != TranscriptClaude:
+		return fmt.Errorf("resume_flag %q needs transcript %q, which shows whether the session took a prompt: "+
+			"set transcript, or remove resume_flag", p.ResumeFlag, TranscriptClaude)
 	}
 	return nil
 }

@@ -173,3 +173,33 @@ func TestDialogAnswerable(t *testing.T) {
 	assert.True(t, Dialog{Answer: []string{"enter"}}.Answerable())
 	assert.False(t, Dialog{Help: "set a key"}.Answerable())
 }
+
+func TestDefaultsOnlyClaudeResumes(t *testing.T) {
+	for _, name := range Defaults().Names() {
+		p, err := Defaults().Lookup(name)
+		require.NoError(t, err)
+		assert.Equal(t, name == "claude", p.Resumes(), name)
+	}
+	p := claudeProfile(t)
+	assert.Equal(t, "--resume", p.ResumeFlag)
+	assert.Contains(t, p.ResumePrompt, "Continue the task")
+}
+
+func TestValidateResumeFields(t *testing.T) {
+	cases := []struct {
+		name, flag, prompt, transcript, want string
+	}{
+		{"prompt without flag", "", "go on", TranscriptClaude, "resume_flag is empty"},
+		{"flag without dash", "resume", "go on", TranscriptClaude, `resume_flag "resume" is invalid`},
+		{"flag with space", "--resume x", "go on", TranscriptClaude, "is invalid"},
+		{"flag without prompt", "--resume", " ", TranscriptClaude, "needs resume_prompt"},
+		{"flag without transcript", "--resume", "go on", "", "needs transcript"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := validProfile()
+			p.ResumeFlag, p.ResumePrompt, p.Transcript = c.flag, c.prompt, c.transcript
+			assert.ErrorContains(t, p.Validate(), c.want)
+		})
+	}
+}

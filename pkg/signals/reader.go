@@ -41,6 +41,10 @@ type Observation struct {
 	// Output is the number of bytes the agent wrote to its terminal since
 	// the previous tick.
 	Output int64
+	// IgnoreScreenErrors is true while the screen shows history that the
+	// agent redrew, such as the earlier turns of a resumed session, whose
+	// error lines name no new failure.
+	IgnoreScreenErrors bool
 }
 
 // Reading is the result of reading one observation.
@@ -88,7 +92,7 @@ func (r *Reader) Read(o Observation) Reading {
 		OutputBytes:   o.Output,
 	}
 	var fromScreen *scoring.Upstream
-	if sample.Upstream == nil {
+	if sample.Upstream == nil && !o.IgnoreScreenErrors {
 		sample.Upstream, fromScreen = r.screenUpstream(o.Lines, o.At)
 	}
 	sample.CPU, sample.Interval = r.cpu(o.CPUTicks, o.At)

@@ -84,6 +84,17 @@ func TestNewErrorLineOnScreenPauses(t *testing.T) {
 	assert.Nil(t, again.Sample.Upstream, "an error line already on screen pauses only once")
 }
 
+func TestRedrawnErrorLineNamesNoFailure(t *testing.T) {
+	r := claudeReader(t)
+	history := []string{"● API Error: 529 Overloaded. This is a server-side issue, usually temporary."}
+	redrawn := r.Read(Observation{At: start, Lines: history, IgnoreScreenErrors: true})
+	later := r.Read(Observation{At: start.Add(time.Second), Lines: append(history, "❯ Continue the task")})
+
+	assert.Nil(t, redrawn.Sample.Upstream, "a redrawn error line is no new failure")
+	assert.Nil(t, redrawn.ScreenUpstream)
+	assert.Nil(t, later.Sample.Upstream, "the line stays old once the history is no longer ignored")
+}
+
 func TestReportedUpstreamComesFirst(t *testing.T) {
 	r := claudeReader(t)
 	reported := &scoring.Upstream{Kind: scoring.UpstreamOverloaded, Status: 529}
