@@ -88,10 +88,36 @@ func TestPROC01NoOrphansAfterStop(t *testing.T) {
 		// it finds a child that left the session.
 		time.Sleep(500 * time.Millisecond)
 
+		events, stop := pool.Subscribe(100)
+		defer stop()
 		res, err := pool.Kill(inst.ID, "test kill", false)
 		require.NoError(t, err)
 		assert.Equal(t, "killed", res.State)
 		assert.Empty(t, processesWithArg(t, marker), "the setsid sleep was ended")
+		ended := waitEvent(t, events, func(ev Event) bool { return strings.HasPrefix(ev.Message, "ended processes") })
+		assert.Equal(t, inst.ID, ended.InstanceID)
+	})
+
+	t.Run("setsid child that ignores SIGTERM when killed", func(t *testing.T) {
+		marker := uniqueSleep(t)
+		script := filepath.Join(t.TempDir(), "agent.sh")
+		require.NoError(t, os.WriteFile(script, []byte("setsid sh -c \"trap '' TERM; sleep "+marker+"\" &\n"+
+			"echo started\nsleep 1000\n"), 0o755))
+		pool := startPool(t, Options{Thresholds: longThresholds(), KillGrace: 300 * time.Millisecond},
+			"sh", script, "{prompt}")
+		task := submitOne(t, pool, TaskSpec{Prompt: "unused"})
+		inst := waitInstance(t, pool, task.ID)
+		require.Eventually(t, func() bool { return len(processesWithArg(t, marker)) == 1 },
+			5*time.Second, 20*time.Millisecond, "the setsid sleep started")
+		time.Sleep(500 * time.Millisecond)
+
+		_, err := pool.Kill(inst.ID, "test kill", false)
+		require.NoError(t, err)
+		waitTask(t, pool, task.ID, 10*time.Second)
+		assert.Empty(t, processesWithArg(t, marker), "the sleep that ignores SIGTERM was ended")
+		insts := instancesOf(t, pool, task.ID)
+		require.Len(t, insts, 1)
+		assert.Len(t, insts[0].LeftoversEnded, 2, "the setsid shell and its sleep, each listed once")
 	})
 
 	t.Run("setsid child of a fast exit", func(t *testing.T) {

@@ -294,8 +294,18 @@ func (i *Instance) endLeftovers() {
 	}
 	signalLeftovers(mark, tracked, syscall.SIGKILL)
 	i.mu.Lock()
-	i.leftovers = append(i.leftovers, pids...)
+	i.addLeftoversLocked(pids)
 	i.mu.Unlock()
+}
+
+// addLeftoversLocked records pids as ended leftovers, each once. The
+// caller holds i.mu.
+func (i *Instance) addLeftoversLocked(pids []int) {
+	for _, pid := range pids {
+		if !slices.Contains(i.leftovers, pid) {
+			i.leftovers = append(i.leftovers, pid)
+		}
+	}
 }
 
 func anyAlive(procs []proctree.Proc) bool {
@@ -405,11 +415,7 @@ func (i *Instance) signalTree(sig syscall.Signal) {
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	for _, pid := range signalled {
-		if !slices.Contains(i.leftovers, pid) {
-			i.leftovers = append(i.leftovers, pid)
-		}
-	}
+	i.addLeftoversLocked(signalled)
 }
 
 // Done returns a channel closed when the instance has ended.

@@ -134,6 +134,10 @@ func (p *Pool) onInstanceEnd(inst *Instance) {
 	for _, note := range inst.takeNotes() {
 		p.publish(Event{Kind: EventWarning, Level: LevelWarning, TaskID: t.id, InstanceID: inst.id, Message: note})
 	}
+	if len(info.LeftoversEnded) > 0 {
+		p.publish(Event{Kind: EventWarning, Level: LevelInfo, TaskID: t.id, InstanceID: inst.id,
+			Message: fmt.Sprintf("ended processes the agent left running: pids %v", info.LeftoversEnded)})
+	}
 	if t.state == TaskCancelled {
 		p.endCancelledLocked(t, inst, info)
 		return
