@@ -111,5 +111,5 @@ func TestMaxMessageSizeFileAndFlag(t *testing.T) {
 
 	err := configFor(t, "-max-message-size", "0")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "-max-message-size: 0: use a number from 1 to 1024 such as 8, or leave the flag out")
+	assert.Contains(t, err.Error(), "-max-message-size: 0: use a number of MiB from 1 to 1024 such as 8, or leave the flag out")
 }

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -233,12 +234,19 @@ func exitCode(command string, ok bool, err error) int {
 	return 0
 }
 
+// parse parses args into fs. A bad flag prints its error and a pointer to
+// -h instead of every flag of the command, which -h alone prints.
 func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
 	err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
 		return 0, false
-	}
-	if err != nil {
+	case err != nil:
+		fmt.Fprintf(out, "%s: %v\nrun '%s -h' to list the flags\n", fs.Name(), err, fs.Name())
 		return 2, false
 	}
 	return 0, true

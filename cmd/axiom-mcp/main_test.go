@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,4 +46,29 @@ func TestRunCleanupCommand(t *testing.T) {
 
 func TestRunCleanupRejectsArguments(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"cleanup", "--workspace-root", t.TempDir(), "extra"}))
+}
+
+func TestParseBadFlagPointsToHelp(t *testing.T) {
+	fs, _ := newFlagSet("run")
+	var out strings.Builder
+	fs.SetOutput(&out)
+
+	code, ok := parse(fs, []string{"-max-load", "abc"})
+
+	assert.Equal(t, 2, code)
+	assert.False(t, ok)
+	assert.Equal(t, "axiom-mcp run: invalid value \"abc\" for flag -max-load: parse error\n"+
+		"run 'axiom-mcp run -h' to list the flags\n", out.String())
+}
+
+func TestParseHelpListsFlags(t *testing.T) {
+	fs, _ := newFlagSet("run")
+	var out strings.Builder
+	fs.SetOutput(&out)
+
+	code, ok := parse(fs, []string{"-h"})
+
+	assert.Equal(t, 0, code)
+	assert.False(t, ok)
+	assert.Contains(t, out.String(), "-max-load float")
 }

@@ -100,11 +100,11 @@ func TestLoadFileConfigRangeNamesKeyAndFile(t *testing.T) {
 		{"tick", "tick: 10ms\n", "tick: 10ms in %s is out of range: use a duration from 100ms to 1m"},
 		{"kill grace", "kill_grace: -1s\n", "kill_grace: -1s in %s is out of range"},
 		{"min free memory", "min_free_memory: 2000000\n",
-			"min_free_memory: 2000000 in %s is out of range: use a number from 1 to 1048576, or leave the key out for the default 400"},
+			"min_free_memory: 2000000 in %s is out of range: use a number of MiB from 1 to 1048576, or leave the key out for the default 400"},
 		{"max load", "max_load: -1\n",
 			"max_load: -1 in %s is out of range: use a load average per core from 0.1 to 100, or 0 for no load check"},
 		{"max message size", "max_message_size: 2048\n",
-			"max_message_size: 2048 in %s is out of range: use a number from 1 to 1024, or leave the key out for the default 8"},
+			"max_message_size: 2048 in %s is out of range: use a number of MiB from 1 to 1024, or leave the key out for the default 8"},
 		{"negative weight", "weights:\n  file_points: -1\n",
 			"weights.file_points: -1 in %s is out of range: use a positive whole number"},
 	}

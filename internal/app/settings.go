@@ -133,9 +133,9 @@ func (fc FileConfig) validatePool(set []string) error {
 		durationCheck("kill_grace", fc.KillGrace, minKillGrace, maxKillGrace, 5*time.Second),
 		durationCheck("tick", fc.Tick, minTick, maxTick, time.Second),
 		durationCheck("retry_backoff", fc.RetryBackoff, minRetryBackoff, maxRetryBackoff, queue.DefaultBackoffBase),
-		intCheck("min_free_memory", fc.MinFreeMemory, 1, maxMinFreeMemory, DefaultMinFreeMemory),
+		mibCheck("min_free_memory", fc.MinFreeMemory, maxMinFreeMemory, DefaultMinFreeMemory),
 		maxLoadCheck(fc.MaxLoad),
-		intCheck("max_message_size", fc.MaxMessageSize, 1, maxMaxMessageSize, DefaultMaxMessageSize),
+		mibCheck("max_message_size", fc.MaxMessageSize, maxMaxMessageSize, DefaultMaxMessageSize),
 	}
 	for _, c := range checks {
 		explicitZero := c.zero && slices.Contains(set, c.key)
@@ -151,6 +151,13 @@ func (fc FileConfig) validatePool(set []string) error {
 func intCheck(key string, v, low, high, def int) poolCheck {
 	return poolCheck{key: key, value: strconv.Itoa(v), want: fmt.Sprintf("a number from %d to %d", low, high),
 		def: strconv.Itoa(def), zero: v == 0, ok: v == 0 || (v >= low && v <= high)}
+}
+
+// mibCheck checks a size in MiB from 1 to high.
+func mibCheck(key string, v, high, def int) poolCheck {
+	c := intCheck(key, v, 1, high, def)
+	c.want = fmt.Sprintf("a number of MiB from 1 to %d", high)
+	return c
 }
 
 // maxLoadCheck checks max_load, for which 0 is a valid value: no check of

@@ -130,8 +130,8 @@ func (p *Pool) loadHighLocked() (string, bool) {
 	if load <= p.opts.MaxLoad*float64(cores) {
 		return "", false
 	}
-	return fmt.Sprintf("load average %.2f on %d cores, over the %.2f per core that starts allow (max_load)",
-		load, cores, p.opts.MaxLoad), true
+	return fmt.Sprintf("load average %.2f on %d cores, %.2f per core, over the %.2f per core that starts allow (max_load)",
+		load, cores, load/float64(cores), p.opts.MaxLoad), true
 }
 
 // ReadLoadAverage returns the 1-minute load average of /proc/loadavg.
