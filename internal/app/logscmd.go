@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -17,12 +18,13 @@ import (
 )
 
 const logsUsage = `Usage:
-  axiom-mcp logs [--state-dir DIR] [--config FILE] [--follow] INSTANCE_ID
+  axiom-mcp logs [--state-dir DIR] [--config FILE] [--follow] INSTANCE_ID|TASK_ID
 
 logs prints what the state database holds about one instance: its
 output file when one is recorded, else its screen when it ended and its
-events. With --follow it keeps printing new output or events until the
-instance ends.
+events. Given a task id, as history lists them, it prints the task's
+newest attempt and names the instances of the others. With --follow it
+keeps printing new output or events until the instance ends.
 `
 
 // logsPollInterval is how often --follow checks for new output.
@@ -55,7 +57,7 @@ func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	if fs.NArg() != 1 {
-		return usagef("give one instance id, such as i-0123456789, as listed by status or history")
+		return usagef("give one instance id, such as i-0123456789, as listed by status, or a task id as listed by history")
 	}
 
 	st, err := sf.openExisting(ctx)
@@ -63,10 +65,7 @@ func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	attempt, err := st.Attempt(ctx, fs.Arg(0))
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("instance %s is not recorded in %s: check the id with status", fs.Arg(0), st.Path())
-	}
+	attempt, err := findAttempt(ctx, st, fs.Arg(0), stderr)
 	if err != nil {
 		return err
 	}
@@ -77,6 +76,33 @@ func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// An attempt without a transcript file, such as one that could not
 	// start, has only its final screen and its events.
 	return p.printEvents(ctx, attempt, *follow)
+}
+
+// findAttempt returns the attempt of instance ref, or the newest attempt
+// of task ref, after naming the task's other instances on stderr.
+func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Writer) (store.Attempt, error) {
+	attempt, err := st.Attempt(ctx, ref)
+	if !errors.Is(err, store.ErrNotFound) {
+		return attempt, err
+	}
+	attempts, err := st.AttemptsOfTask(ctx, ref)
+	if err != nil {
+		return store.Attempt{}, err
+	}
+	if len(attempts) == 0 {
+		return store.Attempt{}, fmt.Errorf("no instance or task %s is recorded in %s: check the id with status "+
+			"or history", ref, st.Path())
+	}
+	newest := attempts[len(attempts)-1]
+	if len(attempts) > 1 {
+		others := make([]string, 0, len(attempts)-1)
+		for _, a := range attempts[:len(attempts)-1] {
+			others = append(others, a.InstanceID)
+		}
+		fmt.Fprintf(stderr, "task %s: showing its newest attempt, instance %s; earlier attempts: %s\n",
+			ref, newest.InstanceID, strings.Join(others, ", "))
+	}
+	return newest, nil
 }
 
 // parseInterleavedFlags parses flags before and after the one positional

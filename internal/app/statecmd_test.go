@@ -174,7 +174,25 @@ func TestLogsUnknownInstance(t *testing.T) {
 	dir := recordedState(t)
 	code, _, errOut := runCommand(LogsCommand, "--state-dir", dir, "i-missing")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "instance i-missing is not recorded")
+	assert.Contains(t, errOut, "no instance or task i-missing is recorded")
+}
+
+func TestLogsOfTaskShowNewestAttempt(t *testing.T) {
+	dir := recordedState(t)
+	st, err := store.Open(context.Background(), dir, nil)
+	require.NoError(t, err)
+	runs, err := st.Runs(context.Background(), 0)
+	require.NoError(t, err)
+	earlier := time.Date(2026, 3, 1, 9, 0, 0, 0, time.Local)
+	require.NoError(t, st.AddAttempt(context.Background(), store.Attempt{InstanceID: "i-0", TaskID: "t-1",
+		RunID: runs[len(runs)-1].ID, Attempt: 2, Workspace: "/w/t-1", State: "killed", StartedAt: earlier}))
+	require.NoError(t, st.Close())
+
+	code, out, errOut := runCommand(LogsCommand, "--state-dir", dir, "t-1")
+
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "instance i-1: task t-1, attempt 3")
+	assert.Equal(t, "task t-1: showing its newest attempt, instance i-1; earlier attempts: i-0\n", errOut)
 }
 
 func TestLogsNeedsOneID(t *testing.T) {
