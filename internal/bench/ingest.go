@@ -124,6 +124,7 @@ func (s *ingestSamples) addPooled(ctx context.Context, pool *ingestPool, round i
 	}
 	s.pooled = append(s.pooled, span)
 	s.screenLag = append(s.screenLag, measured.screenLag)
+	s.textLag = append(s.textLag, measured.textLag)
 	s.pooledCPU = append(s.pooledCPU, cpu)
 	s.dropped = append(s.dropped, measured.dropped)
 	return nil

@@ -66,6 +66,10 @@ type pooledRound struct {
 	// screenLag is the time from the marker's write to the first poll that
 	// found it on the instance's screen.
 	screenLag time.Duration
+	// textLag is the time from the marker's write to the first poll that
+	// found it in the instance's plain text, which catches up once a flood
+	// pauses.
+	textLag time.Duration
 	// dropped is how many bytes of raw output and plain text the
 	// transcript files left out because the disk writer fell behind.
 	dropped int64
@@ -132,6 +136,9 @@ func (p *ingestPool) watchScreen(ctx context.Context, taskID, instanceID, timesP
 			}
 			if screenShows(view.Lines, marker) {
 				round := pooledRound{times: times, screenLag: time.Since(times.Marker)}
+				if round.textLag, err = p.waitText(ctx, instanceID, times.Marker, marker); err != nil {
+					return pooledRound{}, err
+				}
 				round.dropped = p.transcriptDropped(taskID)
 				return round, nil
 			}
@@ -143,6 +150,24 @@ func (p *ingestPool) watchScreen(ctx context.Context, taskID, instanceID, timesP
 		if err := sleepContext(ctx, ingestPollInterval); err != nil {
 			return pooledRound{}, fmt.Errorf("wait for marker %q on the screen of instance %s: %w",
 				marker, instanceID, err)
+		}
+	}
+}
+
+// waitText polls the instance's plain text until it shows marker and
+// returns the time since markerAt. The files are written from the same
+// batch, so the count of bytes they left out is final then.
+func (p *ingestPool) waitText(ctx context.Context, instanceID string, markerAt time.Time, marker string) (time.Duration, error) {
+	for {
+		window, err := p.pool.TranscriptTail(instanceID, 4<<10)
+		if err != nil {
+			return 0, fmt.Errorf("read the plain text of instance %s: %w", instanceID, err)
+		}
+		if strings.Contains(string(window.Text), marker) {
+			return time.Since(markerAt), nil
+		}
+		if err := sleepContext(ctx, ingestPollInterval); err != nil {
+			return 0, fmt.Errorf("wait for marker %q in the plain text of instance %s: %w", marker, instanceID, err)
 		}
 	}
 }

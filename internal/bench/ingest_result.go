@@ -18,6 +18,9 @@ type ingestSamples struct {
 	// screenLag is, per pooled round, the time from the marker's write to
 	// the first poll that found it on screen.
 	screenLag []time.Duration
+	// textLag is, per pooled round, the time from the marker's write to
+	// the first poll that found it in the plain text.
+	textLag []time.Duration
 	// baselineCPU and pooledCPU are the CPU time this process used per
 	// round: the baseline's reader, and almost all of it the pool's
 	// reading, rendering and transcript writing.
@@ -64,9 +67,14 @@ func (s ingestSamples) note(rateMet, lagMet bool) string {
 	for _, d := range s.dropped {
 		dropped += d
 	}
+	if len(s.textLag) > 0 {
+		fmt.Fprintf(&b, " The plain text showed the line after the flood %s after it was written (median), "+
+			"%s worst.", Millis(Percentile(s.textLag, 50)), Millis(Percentile(s.textLag, 100)))
+	}
 	if total := 2 * s.floodBytes * int64(len(s.dropped)); total > 0 && dropped > 0 {
-		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the raw output and its plain text, "+
-			"because the disk writer fell behind.", 100*float64(dropped)/float64(total))
+		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the raw output and its plain text: "+
+			"during a flood they get only the newest output they can hold, and the disk writer drops "+
+			"what it cannot write in time.", 100*float64(dropped)/float64(total))
 	} else if total > 0 {
 		b.WriteString(" The transcript files kept all of the raw output and its plain text.")
 	}

@@ -56,7 +56,9 @@ func startPool(t *testing.T, opts Options, command ...string) *Pool {
 	if opts.RetryBackoff.Base == 0 {
 		opts.RetryBackoff.Base = 200 * time.Millisecond
 	}
-	opts.Logger = zaptest.NewLogger(t)
+	if opts.Logger == nil {
+		opts.Logger = zaptest.NewLogger(t)
+	}
 	pool, err := New(opts)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ type instanceConfig struct {
 	ConfigDir       string // the Claude Code config directory, for the session transcript
 	KillGrace       time.Duration
 	TranscriptBytes int
+	// FloodBytes is the output per floodWindow that starts flood mode;
+	// zero means floodEnterBytes.
+	FloodBytes int
 	// TranscriptDir is the instance's directory for its transcript files.
 	TranscriptDir string
 	// TranscriptMax is the cap of each transcript file in bytes.
@@ -70,6 +74,7 @@ type Instance struct {
 	transcript    *transcript
 	text          *textLog        // the transcript as plain text, for clients to read
 	disk          *diskTranscript // nil when the transcript files could not be created
+	flood         floodTail       // used by the reader goroutine only
 	watcher       *watch.Watcher
 	input         *inputWriter
 	stream        *claudecode.Stream     // set for stream-json profiles
@@ -126,6 +131,7 @@ func startInstance(cfg instanceConfig) (*Instance, error) {
 		cmd: cmd, master: master, pid: cmd.Process.Pid, releaseThread: release,
 		transcript:   newTranscript(cfg.TranscriptBytes),
 		text:         newTextLog(cfg.TranscriptBytes),
+		flood:        floodTail{enter: cmp.Or(cfg.FloodBytes, floodEnterBytes)},
 		watcher:      watcher,
 		readerDone:   make(chan struct{}),
 		exited:       make(chan struct{}),
@@ -195,19 +201,14 @@ func (i *Instance) readOutput() {
 	for {
 		n, err := i.master.Read(buf)
 		if n > 0 {
-			_, _ = i.transcript.Write(buf[:n])
-			text := i.text.appendText(buf[:n])
-			if i.disk != nil {
-				i.disk.offer(buf[:n], false)
-				i.disk.offer(text, true)
-			}
-			_, _ = i.screen.Write(buf[:n])
-			if i.stream != nil {
-				_, _ = i.stream.Write(buf[:n])
-			}
-			i.markOutput()
+			i.ingest(buf[:n], time.Now())
+		}
+		if err != nil && i.flood.active() && isFloodPause(err) {
+			i.endFlood()
+			continue
 		}
 		if err != nil {
+			i.endFlood()
 			if !isEndOfOutput(err) {
 				i.log.Warn("read from terminal failed", zap.Error(err))
 			}

@@ -91,6 +91,9 @@ type Options struct {
 	// raw output and its plain text to files, in TASK_ID/INSTANCE_ID/.
 	// Empty means a "transcripts" directory beside WorkspaceRoot.
 	TranscriptDir string
+	// floodBytes is the output per 100 ms that starts flood mode; zero
+	// means 4 MiB. Tests lower it so that a slow flood counts.
+	floodBytes int
 	// TranscriptMax caps each transcript file in bytes. A full file is
 	// renamed with a ".1" suffix and a new one started, so an instance keeps
 	// at most four files of this size (raw and text, current and rotated).

@@ -42,6 +42,19 @@ func (l *textLog) appendText(raw []byte) []byte {
 	return l.appendLocked(raw)
 }
 
+// appendAfterGap continues the text after a gap of skipped raw bytes that
+// were never converted, then converts raw. The kept text is dropped, and
+// offsets after it count each skipped raw byte as one byte of text. The
+// converter starts afresh, as raw may begin inside an escape sequence.
+// The returned slice is reused as with appendText.
+func (l *textLog) appendAfterGap(raw []byte, skipped int64) []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ring.skip(skipped)
+	l.convert = screen.PlainText{}
+	return l.appendLocked(raw)
+}
+
 func (l *textLog) appendLocked(raw []byte) []byte {
 	l.scratch = l.convert.Append(l.scratch[:0], raw)
 	if len(l.scratch) > 0 {

@@ -88,6 +88,7 @@ func (p *Pool) startLocked(t *task, attempt int) {
 		ConfigDir:       claudecode.ConfigDir(env),
 		KillGrace:       p.opts.KillGrace,
 		TranscriptBytes: p.opts.TranscriptBytes,
+		FloodBytes:      p.opts.floodBytes,
 		TranscriptDir:   filepath.Join(p.opts.TranscriptDir, t.id, id),
 		TranscriptMax:   p.opts.TranscriptMax,
 		DrainWindow:     p.opts.DrainWindow,

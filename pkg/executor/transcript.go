@@ -76,6 +76,15 @@ func (t *transcript) shrink() {
 	t.buf, t.start, t.full = kept, 0, len(kept) > 0
 }
 
+// skip drops the kept bytes and counts n more bytes as written, so that
+// later bytes keep their offsets after a gap of n bytes.
+func (t *transcript) skip(n int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf, t.start, t.full = t.buf[:0], 0, false
+	t.total += n
+}
+
 // Total returns how many bytes were written in all.
 func (t *transcript) Total() int64 {
 	t.mu.Lock()

@@ -111,6 +111,32 @@ func (d *diskTranscript) offer(p []byte, text bool) {
 	}
 }
 
+// offerFlood queues the raw tail of a flood and its plain text, beyond the
+// queue's cap: the tail is bounded by the files' size. skipped raw bytes
+// of the flood came before the tail. They are counted as left out of both
+// files, the plain text by the raw count.
+func (d *diskTranscript) offerFlood(raw, text []byte, skipped int64) {
+	d.mu.Lock()
+	d.dropped += 2 * skipped
+	if d.failed {
+		d.dropped += int64(len(raw) + len(text))
+		d.mu.Unlock()
+		return
+	}
+	d.rawQueue = append(d.rawQueue, raw...)
+	d.textQueue = append(d.textQueue, text...)
+	d.queued += len(raw) + len(text)
+	d.mu.Unlock()
+	select {
+	case d.full <- struct{}{}:
+	default:
+	}
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
 // run writes queued chunks until ctx is done, then writes what is still
 // queued and closes the files.
 func (d *diskTranscript) run(ctx context.Context) {
@@ -190,8 +216,9 @@ func (d *diskTranscript) closeFiles() {
 	}
 }
 
-// Dropped returns how many bytes of raw output and text were not written
-// because the disk was slower than the agent or a write failed.
+// Dropped returns how many bytes of raw output and text were not written:
+// because the disk was slower than the agent, a write failed, or a flood
+// kept only its newest output.
 func (d *diskTranscript) Dropped() int64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
