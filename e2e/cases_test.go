@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +21,23 @@ import (
 func (c *rawClient) responsesFor(t *testing.T, ids []string, timeout time.Duration) map[string]rawMessage {
 	t.Helper()
 	found := make(map[string]rawMessage)
+	for _, id := range ids {
+		if msg, ok := c.claim(id); ok {
+			found[id] = msg
+		}
+	}
 	deadline := time.After(timeout)
 	for len(found) < len(ids) {
 		select {
 		case msg, open := <-c.lines:
 			require.True(t, open, "server closed stdout with %d of %d responses", len(found), len(ids))
-			for _, id := range ids {
-				if msg.Method == "" && string(msg.ID) == id {
-					found[id] = msg
-				}
+			if msg.Method != "" {
+				continue
+			}
+			if slices.Contains(ids, string(msg.ID)) {
+				found[string(msg.ID)] = msg
+			} else {
+				c.unclaimed = append(c.unclaimed, msg)
 			}
 		case <-deadline:
 			t.Fatalf("only %d of %d responses within %s", len(found), len(ids), timeout)

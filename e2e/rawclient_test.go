@@ -28,6 +28,21 @@ type rawClient struct {
 
 	mu     sync.Mutex
 	nextID int
+
+	// unclaimed are responses read while the test waited for others. The
+	// test goroutine alone uses it.
+	unclaimed []rawMessage
+}
+
+// claim removes and returns the unclaimed response to request id.
+func (c *rawClient) claim(id string) (rawMessage, bool) {
+	for i, msg := range c.unclaimed {
+		if string(msg.ID) == id {
+			c.unclaimed = append(c.unclaimed[:i], c.unclaimed[i+1:]...)
+			return msg, true
+		}
+	}
+	return rawMessage{}, false
 }
 
 // rawMessage is one line the server wrote, decoded.
@@ -131,6 +146,9 @@ func (c *rawClient) notify(t *testing.T, method string, params any) {
 func (c *rawClient) collect(t *testing.T, id string, timeout time.Duration) ([]rawMessage, rawMessage) {
 	t.Helper()
 	var before []rawMessage
+	if msg, ok := c.claim(id); ok {
+		return before, msg
+	}
 	deadline := time.After(timeout)
 	for {
 		select {
@@ -138,6 +156,9 @@ func (c *rawClient) collect(t *testing.T, id string, timeout time.Duration) ([]r
 			require.True(t, open, "server closed stdout before responding to %s", id)
 			if msg.Method == "" && string(msg.ID) == id {
 				return before, msg
+			}
+			if msg.Method == "" {
+				c.unclaimed = append(c.unclaimed, msg)
 			}
 			before = append(before, msg)
 		case <-deadline:
