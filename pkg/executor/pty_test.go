@@ -3,7 +3,9 @@ package executor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -88,6 +90,28 @@ func TestPTY03SlaveHeldByGrandchild(t *testing.T) {
 	if !assert.LessOrEqual(t, runtime.NumGoroutine(), goroutines, "instance goroutines stopped") {
 		buf := make([]byte, 1<<20)
 		t.Log(string(buf[:runtime.Stack(buf, true)]))
+	}
+}
+
+// TestPTY03ServerHoldsNoSlave checks that the server closes its copy of
+// the terminal's slave side once the agent runs. A copy left open would
+// keep the master readable after the agent exits, so its end would never
+// be seen.
+func TestPTY03ServerHoldsNoSlave(t *testing.T) {
+	pool := startPool(t, Options{Thresholds: longThresholds()})
+	task := submitOne(t, pool, TaskSpec{Prompt: "silent"})
+	inst := waitInstance(t, pool, task.ID)
+
+	slave, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/1", inst.PID))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(slave, "/dev/pts/"), "the agent writes to %s", slave)
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	for _, entry := range entries {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", entry.Name()))
+		if err == nil {
+			assert.NotEqual(t, slave, target, "descriptor %s of the server", entry.Name())
+		}
 	}
 }
 
