@@ -25,8 +25,8 @@ type ingestSamples struct {
 	// round: the baseline's reader, and almost all of it the pool's
 	// reading, rendering and transcript writing.
 	baselineCPU, pooledCPU []time.Duration
-	// dropped is, per pooled round, the bytes of raw output and plain text
-	// left out of the transcript files.
+	// dropped is, per pooled round, the bytes of output left out of the
+	// transcript files.
 	dropped []int64
 }
 
@@ -71,12 +71,12 @@ func (s ingestSamples) note(rateMet, lagMet bool) string {
 		fmt.Fprintf(&b, " The plain text showed the line after the flood %s after it was written (median), "+
 			"%s worst.", Millis(Percentile(s.textLag, 50)), Millis(Percentile(s.textLag, 100)))
 	}
-	if total := 2 * s.floodBytes * int64(len(s.dropped)); total > 0 && dropped > 0 {
-		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the raw output and its plain text: "+
+	if total := s.floodBytes * int64(len(s.dropped)); total > 0 && dropped > 0 {
+		fmt.Fprintf(&b, " The transcript files left out %.1f%% of the output: "+
 			"during a flood they get only the newest output they can hold, and the disk writer drops "+
 			"what it cannot write in time.", 100*float64(dropped)/float64(total))
 	} else if total > 0 {
-		b.WriteString(" The transcript files kept all of the raw output and its plain text.")
+		b.WriteString(" The transcript files kept all of the output.")
 	}
 	if !rateMet {
 		fmt.Fprintf(&b, " Rate target missed: the agent, the kernel's PTY work and the pool share %d cores. "+

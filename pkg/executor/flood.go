@@ -124,6 +124,7 @@ func (i *Instance) endFlood() {
 	if i.disk != nil {
 		i.disk.offerFlood(raw, text, skipped)
 	}
+	i.text.releaseScratch()
 	i.log.Info("output flood over: the transcript files and the plain text keep its newest bytes",
 		zap.Int64("bytes", tail.Total()), zap.Int64("left_out", skipped))
 }

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +93,34 @@ func TestTextAfterGapKeepsOffsets(t *testing.T) {
 	assert.Equal(t, int64(len("before")+100), start)
 	assert.Equal(t, start, oldest, "the text before the gap is dropped")
 	assert.Equal(t, start+int64(len("31mred\n")), total)
+}
+
+// TestFloodMemoryGoesBack runs floods one after another and checks that
+// the ended instances do not keep the buffers of their floods' tails.
+func TestFloodMemoryGoesBack(t *testing.T) {
+	opts := floodOptions()
+	opts.TranscriptMax = 4 << 20 // tails of 8 MiB
+	pool := startPool(t, opts)
+	heap := func() uint64 {
+		runtime.GC()
+		var stats runtime.MemStats
+		runtime.ReadMemStats(&stats)
+		return stats.HeapAlloc
+	}
+	flood := func() {
+		task := submitOne(t, pool, TaskSpec{Prompt: "flood:20000000 say:done"})
+		require.Equal(t, "succeeded", waitTask(t, pool, task.ID, 30*time.Second).State)
+	}
+
+	flood()
+	after1 := heap()
+	for range 3 {
+		flood()
+	}
+	after4 := heap()
+
+	// Each ended instance keeps its 64 KiB rings; a kept tail would be
+	// 8 MiB of raw output and 8 MiB of text per flood.
+	assert.Less(t, int64(after4)-int64(after1), int64(8<<20),
+		"heap grew from %d to %d bytes over three more floods", after1, after4)
 }

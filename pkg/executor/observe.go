@@ -161,9 +161,9 @@ type InstanceInfo struct {
 	// pool's TranscriptMax.
 	TranscriptFile string `json:"transcript_file,omitempty"`
 	TextFile       string `json:"text_file,omitempty"`
-	// TranscriptDropped counts output bytes not written to those files
-	// because the disk was slower than the agent, a write failed, or a
-	// flood kept only its newest output.
+	// TranscriptDropped counts the bytes of raw output left out of those
+	// files because the disk was slower than the agent, a write failed, or
+	// a flood kept only its newest output.
 	TranscriptDropped int64        `json:"transcript_dropped_bytes,omitempty"`
 	Completed         string       `json:"completed,omitempty"`
 	AgentError        string       `json:"agent_error,omitempty"`

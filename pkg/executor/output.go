@@ -55,6 +55,16 @@ func (l *textLog) appendAfterGap(raw []byte, skipped int64) []byte {
 	return l.appendLocked(raw)
 }
 
+// releaseScratch lets go of a conversion buffer that a flood's tail made
+// large, once its text has been copied.
+func (l *textLog) releaseScratch() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cap(l.scratch) > keepBufferBytes {
+		l.scratch = nil
+	}
+}
+
 func (l *textLog) appendLocked(raw []byte) []byte {
 	l.scratch = l.convert.Append(l.scratch[:0], raw)
 	if len(l.scratch) > 0 {

@@ -35,8 +35,12 @@ type diskTranscript struct {
 	textQueue []byte // plain text waiting for the text file
 	spareRaw  []byte // the buffers of the last batch, for reuse
 	spareText []byte
-	queued    int // bytes taken by the writer or waiting, not yet written
-	dropped   int64
+	queued    int // bytes of offer taken by the writer or waiting, not yet written
+	// flood is the bytes of offerFlood waiting, which do not count
+	// against maxQueued: a flood's tail would otherwise fill the queue
+	// and push out the output that follows it.
+	flood   int
+	dropped int64
 	failed    bool          // a write failed, so nothing more is written
 	wake      chan struct{} // output is waiting
 	full      chan struct{} // diskBatchBytes or more are waiting
@@ -80,14 +84,16 @@ func newDiskTranscript(dir string, maxFile int64, maxQueued int, log *zap.Logger
 
 // offer queues a copy of p for the raw file, or for the text file when text
 // is true. It never waits for the disk writer: when the queue is full, p is
-// dropped and counted.
+// dropped, and counted when it is raw output.
 func (d *diskTranscript) offer(p []byte, text bool) {
 	if len(p) == 0 {
 		return
 	}
 	d.mu.Lock()
 	if d.failed || d.queued+len(p) > d.maxQueued {
-		d.dropped += int64(len(p))
+		if !text {
+			d.dropped += int64(len(p))
+		}
 		d.mu.Unlock()
 		return
 	}
@@ -111,21 +117,20 @@ func (d *diskTranscript) offer(p []byte, text bool) {
 	}
 }
 
-// offerFlood queues the raw tail of a flood and its plain text, beyond the
-// queue's cap: the tail is bounded by the files' size. skipped raw bytes
-// of the flood came before the tail. They are counted as left out of both
-// files, the plain text by the raw count.
+// offerFlood queues the raw tail of a flood and its plain text beside the
+// queue's cap, since the tail is bounded by the files' size. skipped raw
+// bytes of the flood came before the tail and are counted as left out.
 func (d *diskTranscript) offerFlood(raw, text []byte, skipped int64) {
 	d.mu.Lock()
-	d.dropped += 2 * skipped
+	d.dropped += skipped
 	if d.failed {
-		d.dropped += int64(len(raw) + len(text))
+		d.dropped += int64(len(raw))
 		d.mu.Unlock()
 		return
 	}
 	d.rawQueue = append(d.rawQueue, raw...)
 	d.textQueue = append(d.textQueue, text...)
-	d.queued += len(raw) + len(text)
+	d.flood += len(raw) + len(text)
 	d.mu.Unlock()
 	select {
 	case d.full <- struct{}{}:
@@ -171,21 +176,25 @@ func (d *diskTranscript) writeQueued() {
 	raw, text := d.rawQueue, d.textQueue
 	d.rawQueue, d.textQueue = d.spareRaw[:0], d.spareText[:0]
 	d.spareRaw, d.spareText = nil, nil
+	// A flood's tail is taken whole, so it stops counting at once.
+	offered := len(raw) + len(text) - d.flood
+	d.flood = 0
 	d.mu.Unlock()
 
 	d.write(d.raw, raw)
 	d.write(d.text, text)
 
 	d.mu.Lock()
-	d.queued -= len(raw) + len(text)
-	d.spareRaw, d.spareText = reusable(raw), reusable(text)
+	d.queued -= offered
+	d.spareRaw, d.spareText = d.reusable(raw), d.reusable(text)
 	d.mu.Unlock()
 }
 
-// reusable returns buf emptied for the next batch, or nil when it is large
-// and was mostly unused, so that its memory goes back.
-func reusable(buf []byte) []byte {
-	if cap(buf) > keepBufferBytes && len(buf) < cap(buf)/4 {
+// reusable returns buf emptied for the next batch, or nil so that its
+// memory goes back: when it is large and was mostly unused, or larger than
+// the queue, as a buffer that held a flood's tail is.
+func (d *diskTranscript) reusable(buf []byte) []byte {
+	if cap(buf) > d.maxQueued || (cap(buf) > keepBufferBytes && len(buf) < cap(buf)/4) {
 		return nil
 	}
 	return buf[:0]
@@ -199,7 +208,9 @@ func (d *diskTranscript) write(file *rotatingFile, data []byte) {
 		d.mu.Lock()
 		first := !d.failed
 		d.failed = true
-		d.dropped += int64(len(data))
+		if file == d.raw {
+			d.dropped += int64(len(data))
+		}
 		d.mu.Unlock()
 		if first {
 			d.log.Error("transcript file write failed; the rest of the output is not written to disk",
@@ -216,9 +227,9 @@ func (d *diskTranscript) closeFiles() {
 	}
 }
 
-// Dropped returns how many bytes of raw output and text were not written:
-// because the disk was slower than the agent, a write failed, or a flood
-// kept only its newest output.
+// Dropped returns how many bytes of raw output were not written to the raw
+// file: because the disk was slower than the agent, a write failed, or a
+// flood kept only its newest output. The text file misses the same output.
 func (d *diskTranscript) Dropped() int64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -114,9 +114,34 @@ func TestDiskTranscriptKeepsOrderWhileWriting(t *testing.T) {
 }
 
 func TestReusableDropsLargeMostlyEmptyBuffers(t *testing.T) {
-	assert.Nil(t, reusable(make([]byte, 10, keepBufferBytes*2)), "a large buffer a batch barely used")
-	kept := reusable(make([]byte, keepBufferBytes, keepBufferBytes*2))
+	d := &diskTranscript{maxQueued: diskQueueBytes}
+	assert.Nil(t, d.reusable(make([]byte, diskQueueBytes+1)), "a buffer larger than the queue, as a flood's tail")
+	assert.Nil(t, d.reusable(make([]byte, 10, keepBufferBytes*2)), "a large buffer a batch barely used")
+	kept := d.reusable(make([]byte, keepBufferBytes, keepBufferBytes*2))
 	assert.Equal(t, keepBufferBytes*2, cap(kept), "a large buffer a batch filled by half")
 	assert.Empty(t, kept)
-	assert.NotNil(t, reusable(make([]byte, 1, 1024)), "a small buffer")
+	assert.NotNil(t, d.reusable(make([]byte, 1, 1024)), "a small buffer")
+}
+
+func TestFloodTailDoesNotCrowdOutLaterOutput(t *testing.T) {
+	dir := t.TempDir()
+	disk, err := newDiskTranscript(dir, 1<<20, 100, zap.NewNop())
+	require.NoError(t, err)
+	// No writer runs yet, so the tail waits in the queue, far above its
+	// cap of 100 bytes, and the line after the flood must still fit.
+	tail := bytes.Repeat([]byte("x"), 1000)
+	disk.offerFlood(tail, tail, 5000)
+	disk.offer([]byte("END\n"), false)
+	disk.offer([]byte("END\n"), true)
+	assert.Equal(t, int64(5000), disk.Dropped(), "only the output before the tail")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	disk.run(ctx)
+	raw, err := os.ReadFile(filepath.Join(dir, rawFileName))
+	require.NoError(t, err)
+	assert.Equal(t, string(tail)+"END\n", string(raw))
+	text, err := os.ReadFile(filepath.Join(dir, textFileName))
+	require.NoError(t, err)
+	assert.Equal(t, string(tail)+"END\n", string(text))
 }
