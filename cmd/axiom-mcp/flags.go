@@ -259,7 +259,11 @@ func newLogger(path, level string) (*zap.Logger, error) {
 	cfg.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
 	cfg.OutputPaths = []string{"stderr"}
 	cfg.ErrorOutputPaths = []string{"stderr"}
+	// On a terminal a person reads the error, and the stack of the line
+	// that logged it is noise there. A log file keeps it.
+	cfg.DisableStacktrace = true
 	if path != "" {
+		cfg.DisableStacktrace = false
 		cfg.Encoding = "json"
 		cfg.OutputPaths = []string{path}
 	}

@@ -26,8 +26,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/app"
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
@@ -246,10 +248,31 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 		fs.Usage()
 		return 0, false
 	case err != nil:
-		fmt.Fprintf(out, "%s: %v\nrun '%s -h' to list the flags\n", fs.Name(), err, fs.Name())
+		fmt.Fprintf(out, "%s: %v%s\nrun '%s -h' to list the flags\n", fs.Name(), err, durationHint(fs, err), fs.Name())
 		return 2, false
 	}
 	return 0, true
+}
+
+// badFlagValue finds the flag name in the flag package's error for a value
+// it could not parse.
+var badFlagValue = regexp.MustCompile(`^invalid value ".*" for flag -(\S+): `)
+
+// durationHint returns a hint when err rejects the value of a duration
+// flag, whose parse error does not say that a unit is needed.
+func durationHint(fs *flag.FlagSet, err error) string {
+	match := badFlagValue.FindStringSubmatch(err.Error())
+	if match == nil {
+		return ""
+	}
+	if f := fs.Lookup(match[1]); f != nil {
+		if getter, ok := f.Value.(flag.Getter); ok {
+			if _, isDuration := getter.Get().(time.Duration); isDuration {
+				return ": write a duration with its unit, such as 30s or 2m"
+			}
+		}
+	}
+	return ""
 }
 
 // parseInterleaved parses flags that come before, between and after the

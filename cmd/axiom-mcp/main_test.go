@@ -72,3 +72,14 @@ func TestParseHelpListsFlags(t *testing.T) {
 	assert.False(t, ok)
 	assert.Contains(t, out.String(), "-max-load float")
 }
+
+func TestParseBadDurationNamesUnit(t *testing.T) {
+	fs, _ := newFlagSet("run")
+	var out strings.Builder
+	fs.SetOutput(&out)
+
+	code, _ := parse(fs, []string{"-idle-timeout", "5"})
+
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out.String(), "for flag -idle-timeout: parse error: write a duration with its unit, such as 30s or 2m\n")
+}

@@ -91,7 +91,7 @@ func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Wri
 	}
 	if len(attempts) == 0 {
 		return store.Attempt{}, fmt.Errorf("no instance or task %s is recorded in %s: check the id with status "+
-			"or history", ref, st.Path())
+			"or history", executor.QuoteRef(ref), st.Path())
 	}
 	newest := attempts[len(attempts)-1]
 	if len(attempts) > 1 {

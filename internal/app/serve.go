@@ -57,6 +57,10 @@ func startPool(cfg Config) (*poolRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An invalid setting fails here, before a run is recorded for it.
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	state, err := cfg.openPoolState(&opts)
 	if err != nil {
 		return nil, err

@@ -174,7 +174,7 @@ func TestLogsUnknownInstance(t *testing.T) {
 	dir := recordedState(t)
 	code, _, errOut := runCommand(LogsCommand, "--state-dir", dir, "i-missing")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "no instance or task i-missing is recorded")
+	assert.Contains(t, errOut, `no instance or task "i-missing" is recorded`)
 }
 
 func TestLogsOfTaskShowNewestAttempt(t *testing.T) {

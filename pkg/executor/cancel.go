@@ -157,7 +157,7 @@ func (p *Pool) KillAndCancel(instanceID, reason string) (KillResult, error) {
 	_, live := p.running[instanceID]
 	p.mu.Unlock()
 	if !ok {
-		return KillResult{}, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(instanceID))
+		return KillResult{}, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, QuoteRef(instanceID))
 	}
 	if !live {
 		return KillResult{}, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)

@@ -35,7 +35,7 @@ func (p *Pool) Kill(instanceID, reason string, requeue bool) (KillResult, error)
 	inst, ok := p.instances[instanceID]
 	if !ok {
 		p.mu.Unlock()
-		return KillResult{}, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(instanceID))
+		return KillResult{}, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, QuoteRef(instanceID))
 	}
 	if _, live := p.running[instanceID]; !live {
 		p.mu.Unlock()
@@ -75,7 +75,7 @@ func (p *Pool) Intervene(ctx context.Context, instanceID, text string, keyNames 
 	_, live := p.running[instanceID]
 	p.mu.Unlock()
 	if !ok {
-		return 0, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(instanceID))
+		return 0, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, QuoteRef(instanceID))
 	}
 	if !live {
 		return 0, fmt.Errorf("%w: %q", ErrInstanceEnded, instanceID)

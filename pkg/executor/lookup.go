@@ -40,5 +40,5 @@ func (p *Pool) lookupLocked(ref string) (*task, error) {
 		return p.tasks[id], nil
 	}
 	return nil, fmt.Errorf("task %s not found: give a task id or name that spawn returned, or call status "+
-		"to list them", quoteRef(ref))
+		"to list them", QuoteRef(ref))
 }

@@ -185,6 +185,15 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Check returns the error that New would return for an invalid setting of
+// o, without creating anything.
+func (o Options) Check() error {
+	if err := o.Thresholds.Validate(); err != nil {
+		return err
+	}
+	return o.withDefaults().validate()
+}
+
 func (o Options) validate() error {
 	switch {
 	case o.WorkspaceRoot == "":

@@ -172,7 +172,7 @@ func (p *Pool) Task(ref string) (TaskInfo, error) {
 		}
 	}
 	if !ok {
-		return TaskInfo{}, fmt.Errorf("%w: %s: call status to list task ids and names", ErrTaskNotFound, quoteRef(ref))
+		return TaskInfo{}, fmt.Errorf("%w: %s: call status to list task ids and names", ErrTaskNotFound, QuoteRef(ref))
 	}
 	return t.info(), nil
 }
@@ -183,7 +183,7 @@ func (p *Pool) instance(id string) (*Instance, error) {
 	inst, ok := p.instances[id]
 	p.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, quoteRef(id))
+		return nil, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, QuoteRef(id))
 	}
 	return inst, nil
 }

@@ -72,13 +72,10 @@ type Pool struct {
 
 // New returns a pool. Call Run to start judging instances.
 func New(opts Options) (*Pool, error) {
-	if err := opts.Thresholds.Validate(); err != nil {
+	if err := opts.Check(); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
 	q, err := queue.New(queue.Options{MaxAttempts: opts.MaxAttempts, Backoff: opts.RetryBackoff})
 	if err != nil {
 		return nil, fmt.Errorf("retry backoff: %w", err)

@@ -9,9 +9,9 @@ import (
 )
 
 func TestQuoteRefCutsLongRefs(t *testing.T) {
-	assert.Equal(t, `"t-0123456789"`, quoteRef("t-0123456789"))
+	assert.Equal(t, `"t-0123456789"`, QuoteRef("t-0123456789"))
 	long := strings.Repeat("x", 500000)
-	assert.Equal(t, `"`+strings.Repeat("x", quotedRefMax)+`"… (500000 bytes)`, quoteRef(long))
+	assert.Equal(t, `"`+strings.Repeat("x", quotedRefMax)+`"… (500000 bytes)`, QuoteRef(long))
 }
 
 func TestUnknownLongIDsAreNotEchoed(t *testing.T) {

@@ -45,14 +45,14 @@ func (p *Pool) resolveFilterLocked(f *Filter) error {
 			if id, byName := p.names[f.TaskID]; byName {
 				f.TaskID = id
 			} else {
-				return fmt.Errorf("task %s not found: call status without a filter to list task ids", quoteRef(f.TaskID))
+				return fmt.Errorf("task %s not found: call status without a filter to list task ids", QuoteRef(f.TaskID))
 			}
 		}
 	}
 	if f.InstanceID != "" {
 		if _, ok := p.instances[f.InstanceID]; !ok {
 			return fmt.Errorf("%w: %s: call status without a filter to list instance ids",
-				ErrInstanceNotFound, quoteRef(f.InstanceID))
+				ErrInstanceNotFound, QuoteRef(f.InstanceID))
 		}
 	}
 	return nil
