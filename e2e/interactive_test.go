@@ -19,14 +19,23 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
 )
 
-// startModel starts a scripted model server for one test.
+// startModel starts a scripted model server for one test and returns its
+// base URL.
 func startModel(t *testing.T) string {
+	t.Helper()
+	_, baseURL := startModelServer(t)
+	return baseURL
+}
+
+// startModelServer starts a scripted model server for one test and returns
+// it with its base URL.
+func startModelServer(t *testing.T) (*mockmodel.Server, string) {
 	t.Helper()
 	model := mockmodel.New(zaptest.NewLogger(t))
 	baseURL, err := model.Start("127.0.0.1:0")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = model.Close(context.Background()) })
-	return baseURL
+	return model, baseURL
 }
 
 // claudePath puts the directory of the Claude Code binary first on the

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/axiom-mcp/axiom-mcp/internal/claudeenv"
 	"github.com/axiom-mcp/axiom-mcp/internal/realclaude"
@@ -25,10 +23,7 @@ import (
 // first file is written once.
 func TestCLI06RealClaudeResumesAfterOverload(t *testing.T) {
 	claude := realclaude.Binary(t)
-	model := mockmodel.New(zaptest.NewLogger(t))
-	baseURL, err := model.Start("127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = model.Close(context.Background()) })
+	model, baseURL := startModelServer(t)
 	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
 	require.NoError(t, err)
 	env = append(env, claudePath(claude), "CLAUDE_CODE_MAX_RETRIES=1")

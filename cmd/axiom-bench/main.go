@@ -10,7 +10,7 @@
 // namespace whose only interface is loopback, so no agent can reach another
 // host. The benchmark of the server's CPU next to real Claude Code
 // instances needs the pinned CLI (scripts/install-claude installs it) and a
-// loopback-only network; without them it is skipped, and the command prints
+// loopback-only network. Without them it is skipped, and the command prints
 // the reason.
 package main
 

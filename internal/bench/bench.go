@@ -2,7 +2,7 @@
 // machine in the same run: how fast it detects a screen change, how much of an
 // agent's output rate it keeps, what the pool adds to a batch of short
 // tasks, how fast a kill ends a process tree, what idle instances cost in
-// memory, how fast status answers under load, and how much CPU the server
+// memory, how fast status returns under load, and how much CPU the server
 // uses next to real Claude Code instances.
 //
 // Each benchmark returns a Result that names its figure, its baseline, the

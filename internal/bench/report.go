@@ -106,11 +106,11 @@ func (r Row) noteLine() string {
 	return fmt.Sprintf("- **%s**: %s", r.Name, r.Note)
 }
 
-// UpdateSection returns page with the generated section holding rows. A
-// row replaces the row of the same benchmark already in the section, in
-// its place; the others stay, so a run of one benchmark keeps the rest of
-// the table. Rows of benchmarks new to the table go at its end. A page
-// without the markers gets the section at its end.
+// UpdateSection returns page with rows in its generated section. A row
+// replaces the row of the same benchmark in its place, and the other rows
+// stay, so a run of one benchmark keeps the rest of the table. Rows of
+// benchmarks new to the table go at its end. A page without the markers
+// gets the section at its end.
 func UpdateSection(page string, rows []Row) string {
 	before, rest, found := strings.Cut(page, SectionStart)
 	after := "\n"

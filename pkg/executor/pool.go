@@ -57,9 +57,9 @@ type Pool struct {
 	// rejected credentials, for the reason in startsPausedReason.
 	startsPausedUntil  time.Time
 	startsPausedReason string
-	// machineHold is why starts wait for the machine's memory or load, the
-	// zero hold while they do not. holdCheckAt is the time of the next
-	// reading.
+	// machineHold is the cause of a wait of new starts for the machine's
+	// memory or load, the zero hold while they do not wait. holdCheckAt is
+	// the time of the next reading.
 	machineHold hold
 	holdCheckAt time.Time
 	// recentStarts are the times of the starts that the memory check still

@@ -39,12 +39,12 @@ type diskTranscript struct {
 	// flood is the bytes of offerFlood waiting, which do not count
 	// against maxQueued: a flood's tail would otherwise fill the queue
 	// and push out the output that follows it.
-	flood   int
-	dropped int64
-	failed    bool          // a write failed, so nothing more is written
-	wake      chan struct{} // output is waiting
-	full      chan struct{} // diskBatchBytes or more are waiting
-	finished  chan struct{}
+	flood    int
+	dropped  int64
+	failed   bool          // a write failed, so nothing more is written
+	wake     chan struct{} // output is waiting
+	full     chan struct{} // diskBatchBytes or more are waiting
+	finished chan struct{}
 }
 
 // keepBufferBytes is the capacity above which a batch buffer is not kept

@@ -96,7 +96,7 @@ func scriptOf(req *messagesRequest, prompt string) (script, []step, error) {
 
 // unfinishedScript returns the turn of the latest prompt before current's
 // whose script has steps left, as after a resumed session's prompt that
-// asks to go on with the task. A prompt with a broken directive or a
+// tells the agent to go on with the task. A prompt with a broken directive or a
 // finished script ends the search.
 func unfinishedScript(req *messagesRequest, current turn) (turn, script, []step, bool) {
 	for end := current.at; end > 0; {

@@ -11,7 +11,7 @@ import (
 
 // interruptedTurn is the conversation of a turn whose script ran its first
 // Bash call before the model API failed, as a resumed Claude Code 2.1.197
-// session sends it: the tool result carries the CLI's own note, and a
+// session sends it. The tool result carries the CLI's own note, and a
 // synthetic assistant text follows.
 func interruptedTurn(prompt string) []map[string]any {
 	return []map[string]any{

@@ -159,7 +159,7 @@ type Profile struct {
 	// prompt. It applies only when Command passes {session_id} after a
 	// flag and Transcript shows that the session took a prompt.
 	ResumeFlag string `yaml:"resume_flag,omitempty"`
-	// ResumePrompt is the prompt of a resumed session, which asks the
+	// ResumePrompt is the prompt of a resumed session, which tells the
 	// agent to go on with its task. ResumeFlag needs it.
 	ResumePrompt string `yaml:"resume_prompt,omitempty"`
 	// TrustWorkspaces marks the server's workspace root as trusted in the
