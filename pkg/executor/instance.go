@@ -289,11 +289,10 @@ func (i *Instance) endLeftovers() {
 		pids = append(pids, proc.PID)
 	}
 	i.log.Info("ending processes the agent left running", zap.Ints("pids", pids))
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) && anyAlive(signalled) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	signalLeftovers(mark, tracked, syscall.SIGKILL)
+	waitGone(signalled, time.Second)
+	// A killed process is gone only once the kernel has torn it down,
+	// which takes a moment on a busy machine; the task ends after that.
+	waitGone(signalLeftovers(mark, tracked, syscall.SIGKILL), time.Second)
 	i.mu.Lock()
 	i.addLeftoversLocked(pids)
 	i.mu.Unlock()
@@ -306,6 +305,14 @@ func (i *Instance) addLeftoversLocked(pids []int) {
 		if !slices.Contains(i.leftovers, pid) {
 			i.leftovers = append(i.leftovers, pid)
 		}
+	}
+}
+
+// waitGone waits up to limit until none of procs runs any more.
+func waitGone(procs []proctree.Proc, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) && anyAlive(procs) {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
