@@ -90,6 +90,14 @@ func runLiveBehaviours(t *testing.T, behaviours []liveBehaviour) {
 	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
 	require.NoError(t, err)
 	env = append(env, claudePath(claude), "CLAUDE_CODE_MAX_RETRIES=1", "ANTHROPIC_AUTH_TOKEN=test")
+	// Cleanups run last registered first, so this one logs the table again
+	// after the server's log that a failure dumps, where it is easy to find.
+	var table []string
+	t.Cleanup(func() {
+		if t.Failed() && table != nil {
+			t.Log("live behaviours, again after the server log:\n" + strings.Join(table, "\n"))
+		}
+	})
 	s := startServer(t, env, "--max-instances", strconv.Itoa(len(behaviours)), "--max-attempts", "1",
 		"--idle-timeout", "20s", "--unproductive-after", "45s", "--input-timeout", "40s", "--scoring", "window=20s")
 
@@ -104,7 +112,7 @@ func runLiveBehaviours(t *testing.T, behaviours []liveBehaviour) {
 	s.callOK(t, "spawn", map[string]any{"tasks": tasks}, &spawned)
 	st := s.waitTasks(t, 240*time.Second)
 
-	table := []string{"| behaviour | label | expected | outcome | after | reason |", "| --- | --- | --- | --- | --- | --- |"}
+	table = []string{"| behaviour | label | expected | outcome | after | reason |", "| --- | --- | --- | --- | --- | --- |"}
 	for i, b := range behaviours {
 		task := findTask(t, st, spawned.Tasks[i].TaskID)
 		table = append(table, checkBehaviour(t, st, b, task))
