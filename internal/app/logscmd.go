@@ -18,12 +18,13 @@ import (
 )
 
 const logsUsage = `Usage:
-  axiom-mcp logs [--state-dir DIR] [--config FILE] [--follow] INSTANCE_ID|TASK_ID
+  axiom-mcp logs [--state-dir DIR] [--config FILE] [--follow] INSTANCE_ID|TASK_ID|TASK_NAME
 
 logs prints what the state database holds about one instance: its
 output file when one is recorded, else its screen when it ended and its
-events. Given a task id, as history lists them, it prints the task's
-newest attempt and names the instances of the others. With --follow it
+events. Given a task id or name, as history lists them, it prints the
+task's newest attempt and names the instances of the others; a name
+that several runs used means the newest task of that name. With --follow it
 keeps printing new output or events until the instance ends.
 `
 
@@ -57,7 +58,7 @@ func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	if fs.NArg() != 1 {
-		return usagef("give one instance id, such as i-0123456789, as listed by status, or a task id as listed by history")
+		return usagef("give one instance id, such as i-0123456789, as listed by status, or a task id or name as listed by history")
 	}
 
 	st, err := sf.openExisting(ctx)
@@ -78,20 +79,25 @@ func logs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return p.printEvents(ctx, attempt, *follow)
 }
 
-// findAttempt returns the attempt of instance ref, or the newest attempt
-// of task ref, after naming the task's other instances on stderr.
+// findAttempt returns the attempt of instance ref, or else the newest
+// attempt of the task whose id or name is ref. It names on stderr the
+// task's other attempts and other tasks of that name.
 func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Writer) (store.Attempt, error) {
 	attempt, err := st.Attempt(ctx, ref)
 	if !errors.Is(err, store.ErrNotFound) {
 		return attempt, err
 	}
-	attempts, err := st.AttemptsOfTask(ctx, ref)
+	task, err := findTask(ctx, st, ref, stderr)
+	if err != nil {
+		return store.Attempt{}, err
+	}
+	attempts, err := st.AttemptsOfTask(ctx, task.ID)
 	if err != nil {
 		return store.Attempt{}, err
 	}
 	if len(attempts) == 0 {
-		return store.Attempt{}, fmt.Errorf("no instance or task %s is recorded in %s: check the id with status "+
-			"or history", executor.QuoteRef(ref), st.Path())
+		return store.Attempt{}, fmt.Errorf("task %s has no attempt recorded: it is %s; run history to see "+
+			"why it did not start", task.ID, task.State)
 	}
 	newest := attempts[len(attempts)-1]
 	if len(attempts) > 1 {
@@ -100,9 +106,35 @@ func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Wri
 			others = append(others, a.InstanceID)
 		}
 		fmt.Fprintf(stderr, "task %s: showing its newest attempt, instance %s; earlier attempts: %s\n",
-			ref, newest.InstanceID, strings.Join(others, ", "))
+			task.ID, newest.InstanceID, strings.Join(others, ", "))
 	}
 	return newest, nil
+}
+
+// findTask returns the task whose id is ref, or else the newest task named
+// ref, after naming older tasks of that name on stderr.
+func findTask(ctx context.Context, st *store.Store, ref string, stderr io.Writer) (store.Task, error) {
+	task, err := st.Task(ctx, ref)
+	if !errors.Is(err, store.ErrNotFound) {
+		return task, err
+	}
+	named, err := st.TasksNamed(ctx, ref)
+	if err != nil {
+		return store.Task{}, err
+	}
+	if len(named) == 0 {
+		return store.Task{}, fmt.Errorf("no instance, task or task name %s is recorded in %s: check it with "+
+			"status or history", executor.QuoteRef(ref), st.Path())
+	}
+	if len(named) > 1 {
+		older := make([]string, 0, len(named)-1)
+		for _, t := range named[1:] {
+			older = append(older, t.ID)
+		}
+		fmt.Fprintf(stderr, "name %s: showing the newest task of that name, %s; older ones: %s\n",
+			executor.QuoteRef(ref), named[0].ID, strings.Join(older, ", "))
+	}
+	return named[0], nil
 }
 
 // parseInterleavedFlags parses flags before and after the one positional

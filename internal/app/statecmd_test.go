@@ -174,7 +174,7 @@ func TestLogsUnknownInstance(t *testing.T) {
 	dir := recordedState(t)
 	code, _, errOut := runCommand(LogsCommand, "--state-dir", dir, "i-missing")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, `no instance or task "i-missing" is recorded`)
+	assert.Contains(t, errOut, `no instance, task or task name "i-missing" is recorded`)
 }
 
 func TestLogsOfTaskShowNewestAttempt(t *testing.T) {
@@ -193,6 +193,45 @@ func TestLogsOfTaskShowNewestAttempt(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "instance i-1: task t-1, attempt 3")
 	assert.Equal(t, "task t-1: showing its newest attempt, instance i-1; earlier attempts: i-0\n", errOut)
+}
+
+func TestLogsOfTaskName(t *testing.T) {
+	dir := recordedState(t)
+
+	code, out, errOut := runCommand(LogsCommand, "--state-dir", dir, "build")
+
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "instance i-1: task t-1, attempt 3")
+	assert.Empty(t, errOut)
+}
+
+func TestLogsOfReusedNameShowNewestTask(t *testing.T) {
+	dir := recordedState(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir, nil)
+	require.NoError(t, err)
+	runs, err := st.Runs(ctx, 0)
+	require.NoError(t, err)
+	later := time.Date(2026, 3, 1, 11, 0, 0, 0, time.Local)
+	run := runs[0].ID
+	require.NoError(t, st.AddTasks(ctx, []store.Task{
+		{ID: "t-2", RunID: run, FirstRunID: run, Name: "build", Spec: json.RawMessage(`{}`), Workspace: "/w/t-2",
+			State: "succeeded", Attempts: 1, MaxAttempts: 3, CreatedAt: later, UpdatedAt: later},
+		{ID: "t-3", RunID: run, FirstRunID: run, Name: "lint", Spec: json.RawMessage(`{}`), Workspace: "/w/t-3",
+			State: "blocked", MaxAttempts: 3, CreatedAt: later, UpdatedAt: later},
+	}))
+	require.NoError(t, st.AddAttempt(ctx, store.Attempt{InstanceID: "i-2", TaskID: "t-2", RunID: run,
+		Attempt: 1, Workspace: "/w/t-2", State: "exited", StartedAt: later}))
+	require.NoError(t, st.Close())
+
+	code, out, errOut := runCommand(LogsCommand, "--state-dir", dir, "build")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "instance i-2: task t-2, attempt 1")
+	assert.Equal(t, `name "build": showing the newest task of that name, t-2; older ones: t-1`+"\n", errOut)
+
+	code, _, errOut = runCommand(LogsCommand, "--state-dir", dir, "lint")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "task t-3 has no attempt recorded: it is blocked")
 }
 
 func TestLogsNeedsOneID(t *testing.T) {

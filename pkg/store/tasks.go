@@ -131,6 +131,12 @@ func (s *Store) Task(ctx context.Context, id string) (Task, error) {
 	return tasks[0], nil
 }
 
+// TasksNamed returns the tasks called name, newest first.
+func (s *Store) TasksNamed(ctx context.Context, name string) ([]Task, error) {
+	tasks, err := queryTasks(ctx, s.db, `WHERE name = ? ORDER BY rowid DESC`, name)
+	return tasks, s.wrap(fmt.Sprintf("read the tasks named %q", name), err)
+}
+
 // querier is the query interface that *sql.DB and *sql.Tx share.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
