@@ -49,6 +49,7 @@ func TestLoadCallsAndEvents(t *testing.T) {
 	s := startServer(t, nil, "--agent", agentBin, "--max-instances", "24", "--tick", "250ms",
 		"--idle-timeout", "5m", "--unproductive-after", "10m", "--log-level", "warn")
 	require.NoError(t, s.session.SetLoggingLevel(t.Context(), &mcp.SetLoggingLevelParams{Level: "debug"}))
+	baseline := serverFDs(t, s)
 
 	chatty := spawnChatty(t, s)
 	calls := runCallBurst(t, s, chatty[:loadKills])
@@ -69,6 +70,7 @@ func TestLoadCallsAndEvents(t *testing.T) {
 	logged := readEventLog(t, s)
 	checkEventsDelivered(t, s, logged)
 	checkStdoutIsJSONRPC(t, s)
+	checkFDsReleased(t, s, baseline)
 }
 
 // spawnChatty starts the chatty tasks and waits until each has a running
