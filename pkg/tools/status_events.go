@@ -33,6 +33,8 @@ type EventPage struct {
 	NextCursor      *int64      `json:"next_cursor,omitempty" jsonschema:"Pass as events_after to read the events after this page."`
 	EventsOldestSeq int64       `json:"events_oldest_seq,omitempty" jsonschema:"Seq of the oldest event still stored. The event log keeps only the most recent events."`
 	EventsMissed    int64       `json:"events_missed,omitempty" jsonschema:"How many events after events_after were evicted from the event log before this call."`
+	EventsLatestSeq int64       `json:"events_latest_seq,omitempty" jsonschema:"Seq of the newest event in the log when the page was read."`
+	EventsMore      bool        `json:"events_more,omitempty" jsonschema:"True when the page stopped before the newest event, at events_limit or at the 24 KiB size budget of a page: call status again with events_after set to next_cursor."`
 }
 
 // eventRequest is a validated request for a page of the event log.
@@ -111,10 +113,12 @@ func (m eventMatcher) match(ev executor.Event) bool {
 // readEventPage reads up to limit matching events after cursor, stopping
 // early when the page reaches eventPageBudget, and sets next_cursor to the
 // last event read, matching or not, so the next page does not scan them
-// again. Events published during the call wait for the next page.
-func readEventPage(source eventSource, cursor int64, limit int, match eventMatcher) EventPage {
+// again. Events published during the call wait for the next page, and
+// events_more is set when the page stopped before the newest event.
+func readEventPage(source eventSource, cursor int64, limit int, match eventMatcher) (page EventPage) {
 	oldest, latest := source.EventBounds()
-	page := EventPage{Events: []EventData{}, EventsOldestSeq: oldest}
+	page = EventPage{Events: []EventData{}, EventsOldestSeq: oldest, EventsLatestSeq: latest}
+	defer func() { page.EventsMore = *page.NextCursor < latest }()
 	if oldest > 0 && cursor < oldest-1 {
 		page.EventsMissed = oldest - 1 - cursor
 	}
@@ -162,6 +166,7 @@ func (out *StatusOutput) fitEvents() {
 		out.Events = out.Events[:last]
 		lastKeptSeq := out.Events[last-1].Seq
 		out.NextCursor = &lastKeptSeq
+		out.EventsMore = true
 	}
 	switch {
 	case over > 0:

@@ -163,6 +163,8 @@ func TestReadEventPageReportsEvicted(t *testing.T) {
 	require.Len(t, page.Events, 10)
 	assert.Equal(t, int64(41), page.Events[0].Seq)
 	assert.Equal(t, int64(50), *page.NextCursor)
+	assert.Equal(t, int64(50), page.EventsLatestSeq)
+	assert.False(t, page.EventsMore, "the page reached the newest event")
 }
 
 func TestReadEventPageStaysInBudget(t *testing.T) {
@@ -172,6 +174,8 @@ func TestReadEventPageStaysInBudget(t *testing.T) {
 	assert.Less(t, len(page.Events), 100)
 	require.NotEmpty(t, page.Events)
 	assert.Equal(t, page.Events[len(page.Events)-1].Seq, *page.NextCursor)
+	assert.True(t, page.EventsMore, "a page cut by its size budget says more events follow")
+	assert.Equal(t, int64(100), page.EventsLatestSeq)
 }
 
 func TestReadEventPageKeepsOneLargeEvent(t *testing.T) {
@@ -190,10 +194,12 @@ func TestReadEventPageFilterScansPast(t *testing.T) {
 		assert.Equal(t, "t-b", ev.TaskID)
 	}
 	assert.Equal(t, int64(12), *page.NextCursor, "the fourth event of t-b is seq 12")
+	assert.True(t, page.EventsMore, "a page cut at its limit says more events may follow")
 
 	page = readEventPage(source, 27, 4, match)
 	require.Len(t, page.Events, 1)
 	assert.Equal(t, int64(30), *page.NextCursor, "the cursor moves to the latest event even past non-matching ones")
+	assert.False(t, page.EventsMore)
 }
 
 // statusOverBudget returns a result whose instances and events together
@@ -255,5 +261,6 @@ func TestFitEventsKeepsMinimumPage(t *testing.T) {
 	out.fitEvents()
 	assert.Len(t, out.Events, minPageEvents, "a listing over the budget still leaves a page of events")
 	assert.Equal(t, int64(minPageEvents), *out.NextCursor)
+	assert.True(t, out.EventsMore, "events dropped to fit the budget are still to come")
 	assert.Contains(t, out.Note, "over the size budget")
 }
