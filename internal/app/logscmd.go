@@ -96,8 +96,12 @@ func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Wri
 		return store.Attempt{}, err
 	}
 	if len(attempts) == 0 {
-		return store.Attempt{}, fmt.Errorf("task %s has no attempt recorded: it is %s; run history to see "+
-			"why it did not start", task.ID, task.State)
+		why := task.LastError
+		if why == "" {
+			why = "no attempt has started yet"
+		}
+		return store.Attempt{}, fmt.Errorf("task %s has no attempt recorded, so it has no output: it is %s (%s)",
+			task.ID, task.State, why)
 	}
 	newest := attempts[len(attempts)-1]
 	if len(attempts) > 1 {

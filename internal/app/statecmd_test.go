@@ -218,7 +218,8 @@ func TestLogsOfReusedNameShowNewestTask(t *testing.T) {
 		{ID: "t-2", RunID: run, FirstRunID: run, Name: "build", Spec: json.RawMessage(`{}`), Workspace: "/w/t-2",
 			State: "succeeded", Attempts: 1, MaxAttempts: 3, CreatedAt: later, UpdatedAt: later},
 		{ID: "t-3", RunID: run, FirstRunID: run, Name: "lint", Spec: json.RawMessage(`{}`), Workspace: "/w/t-3",
-			State: "blocked", MaxAttempts: 3, CreatedAt: later, UpdatedAt: later},
+			State: "blocked", MaxAttempts: 3, CreatedAt: later, UpdatedAt: later,
+			LastError: "dependency build failed"},
 	}))
 	require.NoError(t, st.AddAttempt(ctx, store.Attempt{InstanceID: "i-2", TaskID: "t-2", RunID: run,
 		Attempt: 1, Workspace: "/w/t-2", State: "exited", StartedAt: later}))
@@ -231,7 +232,8 @@ func TestLogsOfReusedNameShowNewestTask(t *testing.T) {
 
 	code, _, errOut = runCommand(LogsCommand, "--state-dir", dir, "lint")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "task t-3 has no attempt recorded: it is blocked")
+	assert.Contains(t, errOut, "task t-3 has no attempt recorded, so it has no output: it is blocked "+
+		"(dependency build failed)")
 }
 
 func TestLogsNeedsOneID(t *testing.T) {
