@@ -65,8 +65,8 @@ func (t *Tracker) outputPart(lines int, implementing bool) Part {
 		Name:   "output",
 		Points: min(t.w.OutputMax, lines*t.w.OutputPerLine),
 		Max:    t.w.OutputMax,
-		Reason: fmt.Sprintf("%d changed screen lines in the last %s at %d points each",
-			lines, seconds(t.th.Window), t.w.OutputPerLine),
+		Reason: fmt.Sprintf("%s in the last %s at %d points each",
+			counted(lines, "changed screen line"), seconds(t.th.Window), t.w.OutputPerLine),
 	}
 	if !implementing {
 		limit := t.w.OutputMax / 4
@@ -81,9 +81,17 @@ func (t *Tracker) filesPart(files int) Part {
 		Name:   "files",
 		Points: min(t.w.FilesMax, files*t.w.FilePoints),
 		Max:    t.w.FilesMax,
-		Reason: fmt.Sprintf("%d source files created, modified or deleted in the last %s at %d points each",
-			files, seconds(t.th.Window), t.w.FilePoints),
+		Reason: fmt.Sprintf("%s created, modified or deleted in the last %s at %d points each",
+			counted(files, "source file"), seconds(t.th.Window), t.w.FilePoints),
 	}
+}
+
+// counted returns n and noun, with an s after noun unless n is 1.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func (t *Tracker) toolsPart(calls toolCounts, researchPenalty, planningPenalty bool) Part {

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -233,4 +234,19 @@ func TestVerdictKill(t *testing.T) {
 	for verdict, kill := range kills {
 		assert.Equal(t, kill, verdict.Kill(), verdict.String())
 	}
+}
+
+func TestTrackerReasonsCountInWords(t *testing.T) {
+	tr := NewTracker(Thresholds{}, start)
+	tr.Observe(Sample{At: sec(1), ChangedLines: 1, FilesCreated: 1, Tools: map[ToolKind]int{ToolCode: 1}})
+	res := tr.Evaluate(sec(2))
+	assert.Equal(t, "1 source file created, modified or deleted in the last 1m0s at 20 points each",
+		part(t, res, "files").Reason)
+	assert.True(t, strings.HasPrefix(part(t, res, "output").Reason, "1 changed screen line in the last"),
+		part(t, res, "output").Reason)
+
+	tr.Observe(Sample{At: sec(3), ChangedLines: 1, FilesCreated: 1})
+	res = tr.Evaluate(sec(4))
+	assert.True(t, strings.HasPrefix(part(t, res, "files").Reason, "2 source files created"),
+		part(t, res, "files").Reason)
 }
