@@ -96,12 +96,12 @@ func (t *Tracker) judgeClocks(now time.Time, res *Result) {
 		res.Reason = t.lowReason(now, res)
 	case res.IdleFor >= warnIdle:
 		res.Verdict, res.Signal = Warn, SignalIdle
-		res.Reason = fmt.Sprintf("%s for %s; killed as idle at the idle timeout %s (warning at %s)",
-			t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
+		res.Reason = fmt.Sprintf("%s for %s; killed as idle at the idle timeout %s unless there is activity "+
+			"(warning at %s)", t.idleSummary(), seconds(res.IdleFor), seconds(t.th.IdleTimeout), seconds(warnIdle))
 	case res.LowFor > 0 && res.LowFor >= warnLow:
 		res.Verdict, res.Signal = Warn, SignalScore
-		res.Reason = fmt.Sprintf("score %d under %d for %s; killed as unproductive at %s (warning at %s)",
-			res.Score, t.th.MinScore, seconds(res.LowFor), seconds(t.th.UnproductiveFor), seconds(warnLow))
+		res.Reason = fmt.Sprintf("score %d under %d for %s; killed as unproductive at %s unless the score "+
+			"rises (warning at %s)", res.Score, t.th.MinScore, seconds(res.LowFor), seconds(t.th.UnproductiveFor), seconds(warnLow))
 	default:
 		res.Verdict, res.Signal = Keep, SignalActivity
 		res.Reason = fmt.Sprintf("score %d (minimum %d), last activity %s ago (idle timeout %s)",

@@ -75,7 +75,10 @@ func TestTrackerFreshInstanceKept(t *testing.T) {
 func TestTrackerSilentInstanceKilledAsIdle(t *testing.T) {
 	tr := NewTracker(Thresholds{}, start)
 	assert.Equal(t, Keep, tr.Evaluate(at(14*time.Second)).Verdict)
-	assert.Equal(t, Warn, tr.Evaluate(at(15*time.Second)).Verdict)
+	warn := tr.Evaluate(at(15 * time.Second))
+	assert.Equal(t, Warn, warn.Verdict)
+	assert.Contains(t, warn.Reason, "killed as idle at the idle timeout 30s unless there is activity (warning at 15s)",
+		"a warning says what happens next, not that it happened")
 	assert.Equal(t, Warn, tr.Evaluate(at(29*time.Second)).Verdict)
 
 	res := tr.Evaluate(at(30 * time.Second))
@@ -210,7 +213,9 @@ func TestTrackerRecoveryResetsLowClock(t *testing.T) {
 	assert.Equal(t, Keep, tr.Evaluate(at(170*time.Second)).Verdict,
 		"the low stretch restarts at 170 s, the first evaluation after the file left the window")
 	assert.Equal(t, Keep, tr.Evaluate(at(229*time.Second)).Verdict)
-	assert.Equal(t, Warn, tr.Evaluate(at(230*time.Second)).Verdict, "a low score warns after half the limit")
+	warn := tr.Evaluate(at(230 * time.Second))
+	assert.Equal(t, Warn, warn.Verdict, "a low score warns after half the limit")
+	assert.Contains(t, warn.Reason, "killed as unproductive at 2m0s unless the score rises")
 	assert.Equal(t, Warn, tr.Evaluate(at(289*time.Second)).Verdict)
 	assert.Equal(t, KillUnproductive, tr.Evaluate(at(290*time.Second)).Verdict)
 }
