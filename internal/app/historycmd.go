@@ -89,10 +89,24 @@ func printRun(w io.Writer, run store.Run, tasks []store.Task) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TASK\tNAME\tSTATE\tATTEMPTS\tQUEUED\tFINISHED\tLAST ERROR")
 	for _, t := range tasks {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d/%d\t%s\t%s\t%s\n", t.ID, dash(t.Name), t.State, t.Attempts, t.MaxAttempts,
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, dash(t.Name), t.State, attemptsOf(t),
 			formatTime(t.CreatedAt), formatTime(t.FinishedAt), dash(oneLine(t.LastError, 100)))
 	}
 	_ = tw.Flush()
+}
+
+// attemptsOf words a task's attempts out of its maximum. A task gets one
+// attempt beyond its maximum for each server crash that interrupted its
+// last attempt.
+func attemptsOf(t store.Task) string {
+	extra := t.Attempts - t.MaxAttempts
+	switch {
+	case extra == 1:
+		return fmt.Sprintf("%d/%d+1 after a crash", t.MaxAttempts, t.MaxAttempts)
+	case extra > 1:
+		return fmt.Sprintf("%d/%d+%d after crashes", t.MaxAttempts, t.MaxAttempts, extra)
+	}
+	return fmt.Sprintf("%d/%d", t.Attempts, t.MaxAttempts)
 }
 
 // runEnd words how a run ended.

@@ -73,6 +73,21 @@ func TestHistoryListsRunsAndTasks(t *testing.T) {
 		"newest run first")
 }
 
+func TestHistoryNamesAttemptsAfterCrashes(t *testing.T) {
+	for _, tc := range []struct {
+		attempts int
+		want     string
+	}{
+		{attempts: 2, want: "2/3"},
+		{attempts: 3, want: "3/3"},
+		{attempts: 4, want: "3/3+1 after a crash"},
+		{attempts: 6, want: "3/3+3 after crashes"},
+	} {
+		got := attemptsOf(store.Task{Attempts: tc.attempts, MaxAttempts: 3})
+		assert.Equal(t, tc.want, got, "%d attempts", tc.attempts)
+	}
+}
+
 func TestHistoryLimitsRuns(t *testing.T) {
 	dir := recordedState(t)
 	code, out, errOut := runCommand(HistoryCommand, "--state-dir", dir, "--limit", "1")
