@@ -181,18 +181,7 @@ func runTasks(ctx context.Context, args []string) int {
 		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
 		return 2
 	}
-	// run prints every pool event itself, so its log shows only warnings
-	// and errors unless -log-level requests more.
-	if !flagGiven(fs, "log-level") {
-		flags.logLevel = "warn"
-	}
-	// Log lines written to the terminal would break the live table, so
-	// they go to a file that the first line names.
-	if flags.logFile == "" && tui.IsTerminal(os.Stdout) && tui.IsTerminal(os.Stderr) {
-		flags.logFile = filepath.Join(os.TempDir(), fmt.Sprintf("axiom-mcp-run-%d.log", os.Getpid()))
-		fmt.Fprintf(os.Stderr, "axiom-mcp run: logs go to %s\n", flags.logFile)
-	}
-	cfg, cleanup, err := flags.config()
+	cfg, cleanup, err := printerConfig("run", fs, flags)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "axiom-mcp run:", err)
 		return 2
@@ -210,12 +199,12 @@ func demo(ctx context.Context, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	// demo prints every pool event itself, as run does, so its log shows
-	// only warnings and errors unless -log-level requests more.
-	if !flagGiven(fs, "log-level") {
-		flags.logLevel = "warn"
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "axiom-mcp demo: unexpected argument %q: the demo runs its own five tasks; "+
+			"use run for tasks of yours\n", fs.Arg(0))
+		return 2
 	}
-	cfg, cleanup, err := flags.config()
+	cfg, cleanup, err := printerConfig("demo", fs, flags)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "axiom-mcp demo:", err)
 		return 2
@@ -223,6 +212,24 @@ func demo(ctx context.Context, args []string) int {
 	defer cleanup()
 	ok, err := app.Demo(ctx, app.DemoConfig{Config: cfg, ClaudeBinary: *claude, Dir: *dir}, os.Stdout)
 	return exitCode("demo", ok, err)
+}
+
+// printerConfig builds the configuration of a command that prints every
+// pool event itself, run or demo. Its log leaves the events out and shows
+// only warnings and errors unless -log-level is given. On a terminal
+// the log goes to a file that the first line names, because log lines
+// would break the live table.
+func printerConfig(command string, fs *flag.FlagSet, flags *commonFlags) (app.Config, func(), error) {
+	if !flagGiven(fs, "log-level") {
+		flags.logLevel = "warn"
+	}
+	if flags.logFile == "" && tui.IsTerminal(os.Stdout) && tui.IsTerminal(os.Stderr) {
+		flags.logFile = filepath.Join(os.TempDir(), fmt.Sprintf("axiom-mcp-%s-%d.log", command, os.Getpid()))
+		fmt.Fprintf(os.Stderr, "axiom-mcp %s: logs go to %s\n", command, flags.logFile)
+	}
+	cfg, cleanup, err := flags.config()
+	cfg.QuietEvents = true
+	return cfg, cleanup, err
 }
 
 func exitCode(command string, ok bool, err error) int {

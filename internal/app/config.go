@@ -65,6 +65,9 @@ type Config struct {
 	DebugTools bool
 	// ExtraEnv is added to the environment of every agent.
 	ExtraEnv []string
+	// QuietEvents logs pool events at debug level only, for commands that
+	// print every event themselves.
+	QuietEvents bool
 	Logger   *zap.Logger
 
 	// Planner is the Claude Code program that writes plans for the
@@ -164,6 +167,7 @@ func (c Config) poolOptions() (executor.Options, error) {
 		TranscriptDir:  transcripts,
 		TranscriptMax:  c.TranscriptMax,
 		Logger:         c.Logger,
+		QuietEvents:    c.QuietEvents,
 	}, nil
 }
 

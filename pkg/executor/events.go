@@ -146,7 +146,11 @@ func (p *Pool) publish(ev Event) {
 	if ev.Terminal() && ev.InstanceID != "" {
 		p.observed.forget(ev.InstanceID)
 	}
-	if ce := p.log.Check(zapLevel(ev.Level), ev.Message); ce != nil {
+	level := zapLevel(ev.Level)
+	if p.opts.QuietEvents {
+		level = zapcore.DebugLevel
+	}
+	if ce := p.log.Check(level, ev.Message); ce != nil {
 		ce.Write(append(zapEvent(ev), zap.Int64("seq", ev.Seq))...)
 	}
 	p.bus.publish(ev)

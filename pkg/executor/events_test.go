@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // allEvents reads the whole event log of a pool.
@@ -140,4 +142,21 @@ func TestEventLogSizeOption(t *testing.T) {
 func TestNegativeEventLogSizeRejected(t *testing.T) {
 	_, err := New(Options{WorkspaceRoot: t.TempDir(), Agent: testTemplate(), EventLogSize: -1})
 	assert.ErrorContains(t, err, "event log size -1 is negative")
+}
+
+func TestQuietEventsLogAtDebug(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		core, logs := observer.New(zap.InfoLevel)
+		pool := startPool(t, Options{Thresholds: longThresholds(), QuietEvents: quiet, Logger: zap.New(core)})
+		task := submitOne(t, pool, TaskSpec{Prompt: "productive:1"})
+		waitTask(t, pool, task.ID, 20*time.Second)
+
+		logged := logs.FilterFieldKey("event").Len()
+		if quiet {
+			assert.Zero(t, logged, "quiet events leave the info log")
+		} else {
+			assert.Positive(t, logged, "events are logged at their level")
+		}
+		assert.NotEmpty(t, allEvents(t, pool), "the event log keeps every event either way")
+	}
 }

@@ -103,6 +103,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the pool's logs. Nil means no logs.
 	Logger *zap.Logger
+	// QuietEvents logs pool events at debug level whatever their own
+	// level. Callers that print every event themselves, such as a command
+	// line runner, set it so that the log does not repeat them.
+	QuietEvents bool
 	// EventLog stores every event the pool publishes. Nil means an
 	// in-memory log of the last EventLogSize events.
 	EventLog EventLog
