@@ -52,8 +52,11 @@ func newFlagSet(name string) (*flag.FlagSet, *commonFlags) {
 		"a scoring threshold or weight as KEY=VALUE, such as idle_timeout=45s or file_points=30; "+
 			"repeatable, and applied after every other flag")
 	fs.IntVar(&f.maxInstances, "max-instances", 10, "most agent instances running at once")
-	fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
-		"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
+	// The demo keeps its workspaces under its own -dir.
+	if name != "demo" {
+		fs.StringVar(&f.workspaceRoot, "workspace-root", app.DefaultWorkspaceRoot(),
+			"directory under which each task gets a fresh workspace (env AXIOM_WORKSPACE_ROOT)")
+	}
 	fs.StringVar(&f.profile, "profile", "",
 		"agent profile of tasks that name none: claude, claude-print, codex, gemini, aider or command "+
 			"(default claude, or command when -agent is given)")

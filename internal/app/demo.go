@@ -41,6 +41,12 @@ var demoTasks = []executor.TaskSpec{
 // scripted model server on 127.0.0.1, so it needs no account and no network.
 // It returns true when every task succeeded.
 func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
+	if cfg.Profile == "" && cfg.AgentCommand == "" {
+		cfg.Profile = "claude"
+	}
+	if err := checkDemo(cfg.Config); err != nil {
+		return false, err
+	}
 	bin, err := demoBinary(cfg.ClaudeBinary)
 	if err != nil {
 		return false, err
@@ -76,9 +82,6 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	cfg.ExtraEnv = append(cfg.ExtraEnv, env...)
 	cfg.ExtraEnv = append(cfg.ExtraEnv, "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	cfg.WorkspaceRoot = workspaces
-	if cfg.Profile == "" && cfg.AgentCommand == "" {
-		cfg.Profile = "claude"
-	}
 	cfg.Logger.Info("demo starting", zap.String("claude", bin), zap.String("model", baseURL),
 		zap.String("dir", dir))
 	profileName := cfg.Profile
@@ -88,12 +91,34 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	fmt.Fprintf(out, "demo: %d tasks (profile %s) against the scripted model at %s\n",
 		len(demoTasks), profileName, baseURL)
 	fmt.Fprintf(out, "demo: claude is %s\n", bin)
+	if asksFirst(cfg.PermissionMode) {
+		fmt.Fprintf(out, "demo: permission mode %s makes Claude Code ask before it changes a file, and the demo "+
+			"answers no questions, so each attempt waits the input timeout (%s) and its task fails; "+
+			"the default mode, acceptEdits, writes without asking\n", cfg.PermissionMode, cfg.Thresholds.WithDefaults().InputTimeout)
+	}
 
 	ok, err := RunTasks(ctx, cfg.Config, demoTasks, out)
 	stats := model.Stats()
 	fmt.Fprintf(out, "model server: %d requests from agents, %d errors\n", stats.Main, stats.Errors)
 	fmt.Fprintf(out, "demo files are under %s\n", workspaces)
 	return ok, err
+}
+
+// checkDemo checks the pool settings before the demo starts anything, so
+// a bad value is reported first. The demo sets the workspace root itself.
+func checkDemo(cfg Config) error {
+	cfg.WorkspaceRoot = "workspaces"
+	opts, err := cfg.poolOptions()
+	if err != nil {
+		return err
+	}
+	return opts.Check()
+}
+
+// asksFirst reports whether Claude Code asks before each file change in
+// permission mode: default asks for each edit, plan before leaving the plan.
+func asksFirst(mode string) bool {
+	return mode == "default" || mode == "plan"
 }
 
 func demoBinary(bin string) (string, error) {
