@@ -114,7 +114,7 @@ func (t *Tracker) idleReason(res *Result) string {
 	if t.idleOutput > 0 {
 		reason += fmt.Sprintf("; the agent wrote %d bytes to its terminal without a new line", t.idleOutput)
 	}
-	return reason + fmt.Sprintf("; the model was not thinking and the process tree used %.1f s of CPU, under %s of a core",
+	return reason + fmt.Sprintf("; the model was not thinking and the processes the agent started used %.1f s of CPU, under %s of a core",
 		t.idleCPU.Seconds(), percent(t.th.CPUActive))
 }
 

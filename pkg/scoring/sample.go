@@ -100,8 +100,8 @@ type Sample struct {
 	// ToolUses counts tool calls of unknown kind. It counts as
 	// Tools[ToolOther], and only when Tools is nil.
 	ToolUses int
-	// CPU is the CPU time the whole process tree used since the previous
-	// sample.
+	// CPU is the CPU time the agent's descendants used since the previous
+	// sample. The agent's own CPU, spent redrawing its screen, is left out.
 	CPU time.Duration
 	// Interval is the time since the previous sample, which turns CPU into
 	// a share of one core. Zero means 1 s.

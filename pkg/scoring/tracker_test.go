@@ -100,7 +100,7 @@ func TestTrackerIdleReasonNamesCPU(t *testing.T) {
 	tr := NewTracker(Thresholds{}, start)
 	results := simulate(tr, 30, func(int) Sample { return Sample{CPU: 10 * time.Millisecond} })
 	assert.Equal(t, KillIdle, results[30].Verdict)
-	assert.Contains(t, results[30].Reason, "used 0.3 s of CPU, under 5% of a core")
+	assert.Contains(t, results[30].Reason, "the processes the agent started used 0.3 s of CPU, under 5% of a core")
 }
 
 func TestTrackerActivityResetsIdle(t *testing.T) {
