@@ -68,7 +68,7 @@ type Config struct {
 	// QuietEvents logs pool events at debug level only, for commands that
 	// print every event themselves.
 	QuietEvents bool
-	Logger   *zap.Logger
+	Logger      *zap.Logger
 
 	// Planner is the Claude Code program that writes plans for the
 	// decompose tool's agent mode. Empty leaves only the list mode.
