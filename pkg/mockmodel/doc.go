@@ -13,7 +13,10 @@
 // has one, and a short plain sentence otherwise. Directives do not apply to it.
 //
 // A request with tools is a main request. Its prompt is the latest user message
-// that has text outside <system-reminder> blocks and no tool_result. The
+// that has text outside <system-reminder> blocks and no tool_result, or the
+// latest message that passes on a prompt typed during the turn, which
+// Claude Code 2.1.197 sends with the role "system" and the first line "The
+// user sent a new message while you were working:". The
 // directives in the prompt form a script: an ordered list of steps, each one
 // assistant reply with a text block and one tool_use block (stop_reason
 // tool_use). The server keeps no conversation state. The index of the next

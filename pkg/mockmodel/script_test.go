@@ -441,3 +441,23 @@ func TestRequestLogKeepsNewest(t *testing.T) {
 	assert.Equal(t, fmt.Sprint(maxRequestLogs+10), entries[0].Decision)
 	assert.Equal(t, fmt.Sprint(2*maxRequestLogs+9), entries[len(entries)-1].Decision)
 }
+
+func TestScriptRunsPromptTypedDuringTurn(t *testing.T) {
+	_, httpServer := startTestServer(t)
+	messages := []map[string]any{
+		promptMessage("[[bash=ls]]"),
+		{"role": "assistant", "content": []map[string]any{{"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": map[string]any{"command": "ls"}}}},
+		{"role": "user", "content": []map[string]any{{"type": "tool_result", "tool_use_id": "toolu_1", "content": "a.txt"}}},
+		{"role": "system", "content": []map[string]any{{"type": "text", "text": "The user sent a new message while " +
+			"you were working:\n[[bash=whoami]]\n\nIMPORTANT: After completing your current task, you MUST " +
+			"address the user's message above. Do not ignore it."}}},
+	}
+
+	_, respBody := postMessages(t, httpServer.URL, mainRequest(false, messages...))
+	msg := decodeMessage(t, respBody)
+	require.Len(t, msg.Content, 2)
+	var input map[string]any
+	require.NoError(t, json.Unmarshal(msg.Content[1].Input, &input))
+
+	assert.Equal(t, "whoami", input["command"], "the typed prompt's script runs in the same turn")
+}

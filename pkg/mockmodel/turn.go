@@ -54,16 +54,30 @@ func turnBefore(req *messagesRequest, end int) turn {
 			}
 		}
 	}
-	if last := req.lastMessage("user"); last != nil {
-		t.lastResult = resultIn(last)
+	// A tool_result before the prompt belongs to an earlier turn, as when
+	// a prompt typed during a turn follows it.
+	for i := len(req.Messages) - 1; i > t.at; i-- {
+		if req.Messages[i].Role == "user" {
+			t.lastResult = resultIn(&req.Messages[i])
+			break
+		}
 	}
 	return t
 }
 
+// queuedPrefix starts the message with which Claude Code 2.1.197 passes a
+// prompt that the user typed during a turn to the model, in the next
+// request of that turn. The message has the role "system", and an
+// "IMPORTANT:" paragraph after the prompt asks the model to address it.
+const queuedPrefix = "The user sent a new message while you were working:\n"
+
 // promptIn returns the prompt text of m, or "" when m is not a user message,
 // contains a tool_result or has only <system-reminder> text, which Claude Code
-// adds around the prompt.
+// adds around the prompt. A prompt typed during a turn counts too.
 func promptIn(m *message) string {
+	if queued := queuedPrompt(m); queued != "" {
+		return queued
+	}
 	if m.Role != "user" {
 		return ""
 	}
@@ -79,6 +93,18 @@ func promptIn(m *message) string {
 		parts = append(parts, text)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// queuedPrompt returns the prompt of a message that passes on a prompt
+// typed during a turn, or "".
+func queuedPrompt(m *message) string {
+	for _, block := range m.blocks {
+		if rest, ok := strings.CutPrefix(block.Text, queuedPrefix); ok && block.Type == "text" {
+			prompt, _, _ := strings.Cut(rest, "\n\nIMPORTANT:")
+			return strings.TrimSpace(prompt)
+		}
+	}
+	return ""
 }
 
 // resultIn returns the first tool_result of m with is_error, else its first
