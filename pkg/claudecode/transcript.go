@@ -53,6 +53,40 @@ type TranscriptUpdate struct {
 	// Records counts every JSON record read, including those that no other
 	// field reports.
 	Records int
+	// Queue counts the queue-operation records by operation. Claude Code
+	// 2.1.197 queues a prompt typed during a turn ("enqueue"), then either
+	// passes it to the model within that turn ("remove") or submits it as
+	// a new turn once the turn ends ("dequeue").
+	Queue QueueOps
+}
+
+// QueueOps counts the operations on the CLI's queue of typed prompts.
+type QueueOps struct {
+	Enqueued, Dequeued, Removed int
+}
+
+// Add adds the counts of other to q.
+func (q *QueueOps) Add(other QueueOps) {
+	q.Enqueued += other.Enqueued
+	q.Dequeued += other.Dequeued
+	q.Removed += other.Removed
+}
+
+func (q *QueueOps) count(operation string) {
+	switch operation {
+	case "enqueue":
+		q.Enqueued++
+	case "dequeue":
+		q.Dequeued++
+	case "remove":
+		q.Removed++
+	}
+}
+
+// Pending returns how many queued prompts are neither submitted nor passed
+// on, never less than 0.
+func (q QueueOps) Pending() int {
+	return max(0, q.Enqueued-q.Dequeued-q.Removed)
 }
 
 // NewTranscript returns a Transcript for the session sessionID under
@@ -137,11 +171,17 @@ func (t *Transcript) parseLine(line []byte) {
 		return
 	}
 	t.update.Records++
-	if rec.UUID != "" {
-		if t.seen[rec.UUID] {
+	key := rec.UUID
+	if rec.Type == "queue-operation" {
+		// Queue records carry no uuid; their time and operation tell
+		// them apart when a replaced file is read again.
+		key = "queue " + rec.Timestamp + " " + rec.Operation
+	}
+	if key != "" {
+		if t.seen[key] {
 			return
 		}
-		t.seen[rec.UUID] = true
+		t.seen[key] = true
 	}
 	switch {
 	case rec.Type == "assistant" && rec.IsAPIErrorMessage:
@@ -152,5 +192,7 @@ func (t *Transcript) parseLine(line []byte) {
 		t.update.TurnsFinished++
 	case rec.Type == "ai-title" && rec.AITitle != "":
 		t.update.Title = rec.AITitle
+	case rec.Type == "queue-operation":
+		t.update.Queue.count(rec.Operation)
 	}
 }

@@ -17,6 +17,9 @@ type transcriptRecord struct {
 	UUID    string   `json:"uuid"`
 	Message *message `json:"message"`
 	AITitle string   `json:"aiTitle"`
+	// Operation and Timestamp are set on queue-operation records.
+	Operation string `json:"operation"`
+	Timestamp string `json:"timestamp"`
 
 	// Set on the assistant record that the CLI writes in place of a reply
 	// when a model request failed. Its message.model is "<synthetic>".

@@ -47,6 +47,7 @@ func addUpdate(total *TranscriptUpdate, next TranscriptUpdate) {
 	total.TurnsFinished += next.TurnsFinished
 	total.APIErrors = append(total.APIErrors, next.APIErrors...)
 	total.Records += next.Records
+	total.Queue.Add(next.Queue)
 	if next.Title != "" {
 		total.Title = next.Title
 	}
@@ -266,6 +267,45 @@ func TestTranscriptRecordKinds(t *testing.T) {
 	assert.Equal(t, 1, total.TurnsFinished)
 	assert.Equal(t, "Second title", total.Title)
 	assert.Equal(t, 9, total.Records)
+}
+
+func TestTranscriptCountsTypedPromptQueue(t *testing.T) {
+	lines := queueRecord("2026-12-05T03:55:18.712Z", "enqueue") +
+		queueRecord("2026-12-05T03:55:26.512Z", "remove") +
+		queueRecord("2026-12-05T03:56:01.100Z", "enqueue") +
+		queueRecord("2026-12-05T03:56:09.400Z", "dequeue") +
+		queueRecord("2026-12-05T03:57:00.000Z", "enqueue")
+
+	total := pollInPieces(t, []byte(lines), 17)
+
+	assert.Equal(t, QueueOps{Enqueued: 3, Dequeued: 1, Removed: 1}, total.Queue)
+	assert.Equal(t, 1, total.Queue.Pending(), "the last prompt is still queued")
+}
+
+func TestTranscriptQueueRecordsCountOnceWhenReadAgain(t *testing.T) {
+	configDir, path := transcriptFile(t)
+	transcript := NewTranscript(configDir, testSessionID)
+	appendFile(t, path, []byte(queueRecord("2026-12-05T03:56:01.100Z", "enqueue")))
+	first, err := transcript.Poll()
+	require.NoError(t, err)
+
+	require.NoError(t, os.Truncate(path, 0))
+	appendFile(t, path, []byte(queueRecord("2026-12-05T03:56:01.100Z", "enqueue")+
+		queueRecord("2026-12-05T03:56:09.400Z", "dequeue")))
+	second, err := transcript.Poll()
+	require.NoError(t, err)
+
+	assert.Equal(t, QueueOps{Enqueued: 1}, first.Queue)
+	assert.Equal(t, QueueOps{Dequeued: 1}, second.Queue, "the enqueue read again is not counted twice")
+}
+
+func TestQueueOpsPendingNeverNegative(t *testing.T) {
+	assert.Equal(t, 0, QueueOps{Dequeued: 2}.Pending())
+}
+
+func queueRecord(timestamp, operation string) string {
+	return fmt.Sprintf(`{"type":"queue-operation","operation":%q,"timestamp":%q,"sessionId":"s"}`+"\n",
+		operation, timestamp)
 }
 
 func turnRecord(uuid string) string {

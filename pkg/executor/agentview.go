@@ -34,7 +34,8 @@ type agentView struct {
 	lastUpstreamAt time.Time
 	killUpstream   *scoring.Upstream // the failure behind a kill-upstream verdict
 	turns          int
-	records        int // transcript records read, after those skipped at a resume
+	queue          claudecode.QueueOps // operations on the CLI's queue of typed prompts
+	records        int                 // transcript records read, after those skipped at a resume
 	// historyShown is true while a resumed instance shows the earlier turns
 	// of its session and its prompt is not submitted yet.
 	historyShown bool
@@ -225,6 +226,7 @@ func (i *Instance) pollTranscript() {
 	defer i.mu.Unlock()
 	i.addToolsLocked(update.Tools)
 	i.view.turns += update.TurnsFinished
+	i.view.queue.Add(update.Queue)
 	i.view.records += update.Records
 	for _, msg := range update.APIErrors {
 		i.view.apiError = truncate(msg, 300)
@@ -300,6 +302,14 @@ func (i *Instance) noteHistory(lines []string) {
 	for _, line := range lines {
 		i.view.history[line] = true
 	}
+}
+
+// typedQueue returns the operations on the CLI's queue of prompts typed
+// during a turn, as the transcript shows them.
+func (i *Instance) typedQueue() claudecode.QueueOps {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.view.queue
 }
 
 // turnsFinished returns the finished turns seen in the transcript.

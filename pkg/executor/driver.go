@@ -57,6 +57,9 @@ const (
 	// change the screen, and maxKeyTries how often it is sent.
 	keyEffectWait = time.Second
 	maxKeyTries   = 3
+	// queueSettle is how long after a turn's end a prompt still queued
+	// holds the close: the CLI dequeues a waiting prompt right away.
+	queueSettle = 2 * time.Second
 	// closeStepPause separates the close steps, as a person would type them.
 	closeStepPause = 300 * time.Millisecond
 )
@@ -80,23 +83,25 @@ type driver struct {
 	prof *profile.Profile
 	log  *zap.Logger
 
-	phase          phase
-	submits        int
-	turnsAtSubmit  int       // finished turns in the transcript before the prompt
-	intervened     time.Time // the last intervention the driver has taken into account
-	submitAt       time.Time
-	beforeEnter    []string // the screen right before the last Enter
-	cpuAtEnter     uint64   // the agent process's CPU ticks at the last Enter
-	recordsAtEnter int      // the transcript records read before the last Enter
-	screenMoved    bool     // the screen changed after the last Enter
-	sawWorking     bool
-	turnsDone      int
-	answered       map[string]int
-	answeredAt     time.Time
-	dialogName     string    // the dialog on screen at the last look
-	dialogAt       time.Time // when that dialog appeared
-	stuck          map[string]bool
-	readyState     profile.State // the screen state when the prompt was pasted
+	phase            phase
+	submits          int
+	turnsAtSubmit    int       // finished turns in the transcript before the prompt
+	dequeuedAtSubmit int       // typed prompts the CLI had run as turns of their own before the prompt
+	turnAt           time.Time // when the driver last saw the count of finished turns grow
+	intervened       time.Time // the last intervention the driver has taken into account
+	submitAt         time.Time
+	beforeEnter      []string // the screen right before the last Enter
+	cpuAtEnter       uint64   // the agent process's CPU ticks at the last Enter
+	recordsAtEnter   int      // the transcript records read before the last Enter
+	screenMoved      bool     // the screen changed after the last Enter
+	sawWorking       bool
+	turnsDone        int
+	answered         map[string]int
+	answeredAt       time.Time
+	dialogName       string    // the dialog on screen at the last look
+	dialogAt         time.Time // when that dialog appeared
+	stuck            map[string]bool
+	readyState       profile.State // the screen state when the prompt was pasted
 }
 
 func newDriver(inst *Instance) *driver {
@@ -153,7 +158,9 @@ func (d *driver) step(ctx context.Context) bool {
 	if obs.State == profile.StateWorking || obs.State == profile.StateWaitingInput {
 		d.sawWorking = true
 	}
-	d.turnsDone = d.inst.turnsFinished()
+	if turns := d.inst.turnsFinished(); turns != d.turnsDone {
+		d.turnsDone, d.turnAt = turns, time.Now()
+	}
 
 	if obs.State != profile.StateDialog {
 		d.dialogName = ""
@@ -181,12 +188,28 @@ func (d *driver) step(ctx context.Context) bool {
 // intervention.
 func (d *driver) turnFinished(obs profile.Observation) bool {
 	if d.inst.transcriptLog != nil && d.inst.transcriptLog.Path() != "" {
-		return d.turnsDone > d.turnsAtSubmit
+		return d.transcriptTurnFinished()
 	}
 	// The grace must end before the idle timeout, or an agent that finished
 	// right after an intervention is killed as idle first.
 	grace := min(interventionGrace, d.inst.cfg.Thresholds.IdleTimeout/2)
 	return d.sawWorking && isIdleBox(obs.State) && time.Since(d.intervened) >= grace
+}
+
+// transcriptTurnFinished reports whether the transcript shows the end of
+// the prompt's turn and of every turn that a prompt typed during it started.
+// Claude Code 2.1.197 runs such a prompt as a turn of its own when the turn
+// it was typed in ends without another model request, and dequeues it just
+// before that turn's end record. A prompt still queued a moment after the
+// last turn ended, which the CLI would have dequeued by then, does not hold
+// the close.
+func (d *driver) transcriptTurnFinished() bool {
+	queue := d.inst.typedQueue()
+	want := d.turnsAtSubmit + 1 + queue.Dequeued - d.dequeuedAtSubmit
+	if d.turnsDone < want {
+		return false
+	}
+	return queue.Pending() == 0 || time.Since(d.turnAt) >= queueSettle
 }
 
 func isIdleBox(s profile.State) bool {
@@ -221,6 +244,7 @@ func (d *driver) submit(ctx context.Context, paste bool) {
 	d.screenMoved = false
 	if d.submits == 0 {
 		d.turnsAtSubmit = d.inst.turnsFinished()
+		d.dequeuedAtSubmit = d.inst.typedQueue().Dequeued
 	}
 	d.submits++
 	d.submitAt = time.Now()
