@@ -48,6 +48,8 @@ func TestInstructionTypedDuringTurnRuns(t *testing.T) {
 		var typed tools.InterveneOutput
 		s.callOK(t, "intervene", map[string]any{"instance_id": inst.ID, "text": c.typed,
 			"keys": []string{"enter"}}, &typed)
+		assert.Equal(t, "working", typed.State, c.name)
+		assert.Contains(t, typed.Note, "Claude Code queues typed text", c.name)
 	}
 
 	st := s.waitTasks(t, 120*time.Second)

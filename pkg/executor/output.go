@@ -183,7 +183,9 @@ func (p *Pool) instance(id string) (*Instance, error) {
 	inst, ok := p.instances[id]
 	p.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: call status to list instance ids", ErrInstanceNotFound, QuoteRef(id))
+		return nil, fmt.Errorf("%w: %s: call status to list instance ids; the output of an instance of an "+
+			"earlier server run is in its transcript files, which axiom-mcp logs ID prints", ErrInstanceNotFound,
+			QuoteRef(id))
 	}
 	return inst, nil
 }

@@ -62,6 +62,8 @@ type InterveneInput struct {
 type InterveneOutput struct {
 	InstanceID   string `json:"instance_id"`
 	BytesWritten int    `json:"bytes_written"`
+	State        string `json:"state,omitempty" jsonschema:"The instance's state when the text was typed, as status shows it."`
+	Note         string `json:"note,omitempty" jsonschema:"What the typing does when the instance was not waiting for input."`
 }
 
 func interveneTool() mcp.Tool {
@@ -83,6 +85,7 @@ func (s *Server) intervene(ctx context.Context, in InterveneInput) (InterveneOut
 	if strings.TrimSpace(in.InstanceID) == "" {
 		return InterveneOutput{}, errorf("instance_id is empty: give an instance id from status")
 	}
+	state, profileName := s.instanceState(in.InstanceID)
 	n, err := s.pool.Intervene(ctx, in.InstanceID, in.Text, in.Keys)
 	if errors.Is(err, executor.ErrNotReading) {
 		return InterveneOutput{}, fmt.Errorf("%w after %d bytes: the agent is busy or not reading its terminal; "+
@@ -91,7 +94,37 @@ func (s *Server) intervene(ctx context.Context, in InterveneInput) (InterveneOut
 	if err != nil {
 		return InterveneOutput{}, err
 	}
-	return InterveneOutput{InstanceID: in.InstanceID, BytesWritten: n}, nil
+	return InterveneOutput{InstanceID: in.InstanceID, BytesWritten: n, State: state,
+		Note: interveneNote(state, profileName)}, nil
+}
+
+// instanceState returns the state and profile of a live instance, or "".
+func (s *Server) instanceState(id string) (state, profileName string) {
+	st, err := s.pool.Status(executor.Filter{InstanceID: id, TailLines: 1})
+	if err != nil {
+		return "", ""
+	}
+	for _, inst := range st.Instances {
+		if inst.ID == id {
+			return inst.State, inst.Profile
+		}
+	}
+	return "", ""
+}
+
+// interveneNote returns what typing does to an instance in state, or "".
+func interveneNote(state, profileName string) string {
+	switch {
+	case state == executor.StateWorking.String() && profileName == "claude":
+		return "the instance was working, not waiting for input: Claude Code queues typed text and gives it " +
+			"to the model within the turn or as a turn of its own right after it; keys such as esc act at once"
+	case state == executor.StateWorking.String():
+		return "the instance was working, not waiting for input: the agent reads the text when it next reads " +
+			"its terminal"
+	case state == executor.StateDialog.String():
+		return "the instance was held by a dialog: the keys go to that dialog"
+	}
+	return ""
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -234,7 +234,7 @@ func TestOutputToolErrors(t *testing.T) {
 		want string
 	}{
 		{name: "empty instance", args: map[string]any{"instance_id": " "}, want: "instance_id is empty"},
-		{name: "unknown instance", args: map[string]any{"instance_id": "i-nope"}, want: `instance not found: "i-nope": call status`},
+		{name: "unknown instance", args: map[string]any{"instance_id": "i-nope"}, want: `"i-nope": call status to list instance ids; the output of an instance of an earlier server run is in its transcript files, which axiom-mcp logs ID prints`},
 		{name: "negative cursor", args: map[string]any{"instance_id": id, "cursor": -1}, want: "cursor -1 is negative"},
 		{
 			name: "transcript cursor past end",
