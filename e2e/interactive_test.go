@@ -16,6 +16,7 @@ import (
 	"github.com/axiom-mcp/axiom-mcp/internal/realclaude"
 	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
 	"github.com/axiom-mcp/axiom-mcp/pkg/mockmodel"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/tools"
 )
 
@@ -77,6 +78,9 @@ func TestRealClaudeInteractivePool(t *testing.T) {
 	st := d.run(t, 150*time.Second)
 
 	assert.Equal(t, "Do you want to create b.txt?", d.question, "the question shown in status")
+	require.Len(t, d.choices, 3, "the answers shown in status")
+	assert.Equal(t, profile.Choice{Key: "1", Label: "Yes", Selected: true}, d.choices[0])
+	assert.Equal(t, "No", d.choices[2].Label)
 	require.NotZero(t, d.sleepPID, "the Bash tool's sleep was seen in the instance's tree")
 	assert.True(t, processGone(d.sleepPID), "the Bash child %d ended with its instance", d.sleepPID)
 
@@ -112,6 +116,7 @@ type interactiveDriver struct {
 	s            *server
 	asks, sleeps string
 	question     string
+	choices      []profile.Choice
 	answered     bool
 	sleepPID     int
 	killed       bool
@@ -138,7 +143,7 @@ func (d *interactiveDriver) run(t *testing.T, timeout time.Duration) tools.Statu
 func (d *interactiveDriver) act(t *testing.T, inst executor.InstanceInfo) {
 	switch {
 	case inst.TaskID == d.asks && inst.State == "waiting_input" && !d.answered:
-		d.question, d.answered = inst.Question, true
+		d.question, d.choices, d.answered = inst.Question, inst.Choices, true
 		var out tools.InterveneOutput
 		d.s.callOK(t, "intervene", map[string]any{"instance_id": inst.ID, "keys": []string{"enter"}}, &out)
 	case inst.TaskID == d.sleeps && inst.EndedAt == nil && !d.killed:

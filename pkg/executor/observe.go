@@ -6,6 +6,7 @@ import (
 
 	"github.com/axiom-mcp/axiom-mcp/pkg/agent"
 	"github.com/axiom-mcp/axiom-mcp/pkg/proctree"
+	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
 	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 	"github.com/axiom-mcp/axiom-mcp/pkg/signals"
 )
@@ -152,10 +153,12 @@ type InstanceInfo struct {
 	SessionID            string            `json:"session_id,omitempty"`
 	ScreenState          string            `json:"screen_state,omitempty"`
 	Question             string            `json:"question,omitempty"`
-	Dialog               string            `json:"dialog,omitempty"`
-	DialogsAnswered      []string          `json:"dialogs_answered,omitempty"`
-	Tools                map[string]int    `json:"tools,omitempty"`
-	TranscriptPath       string            `json:"transcript_path,omitempty"`
+	// Choices are the answers the question offers, as the screen lists them.
+	Choices         []profile.Choice `json:"choices,omitempty"`
+	Dialog          string           `json:"dialog,omitempty"`
+	DialogsAnswered []string         `json:"dialogs_answered,omitempty"`
+	Tools           map[string]int   `json:"tools,omitempty"`
+	TranscriptPath  string           `json:"transcript_path,omitempty"`
 	// TranscriptFile and TextFile are the files of the agent's raw terminal
 	// output and of its plain text. Each is rotated to a ".1" file at the
 	// pool's TranscriptMax.
@@ -228,6 +231,7 @@ func (i *Instance) fillAgentInfoLocked(info *InstanceInfo) {
 	}
 	if i.state == StateWaitingInput {
 		info.Question = questionText(i.view.obs)
+		info.Choices = append([]profile.Choice(nil), i.view.obs.Choices...)
 	}
 	if i.view.obs.Dialog != nil && i.state == StateDialog {
 		info.Dialog = i.view.obs.Dialog.Name

@@ -32,7 +32,7 @@ func (p *Profile) Classify(lines []string, title string) Observation {
 		}
 		obs := Observation{State: rule.State, Rule: rule.Name}
 		if rule.Question != "" {
-			obs.Question = p.findLine(rule.Question, searched)
+			obs.Question, obs.Choices = p.readQuestion(rule, searched)
 		}
 		return obs
 	}
@@ -80,7 +80,7 @@ func (p *Profile) ruleMatches(r *Rule, lines []string, title string) bool {
 	if containsAny(lines, r.None) {
 		return false
 	}
-	if r.Pattern != "" && p.findLine(r.Pattern, lines) == "" {
+	if r.Pattern != "" && !p.anyLineMatches(r.Pattern, lines) {
 		return false
 	}
 	if r.Title != "" && !p.matchString(r.Title, title) {
@@ -111,17 +111,52 @@ func containsAny(lines, substrings []string) bool {
 
 // findLine returns the first line that expr matches, trimmed, or "" when
 // none does or expr is invalid.
-func (p *Profile) findLine(expr string, lines []string) string {
+func (p *Profile) anyLineMatches(expr string, lines []string) bool {
 	re := p.regexp(expr)
 	if re == nil {
-		return ""
+		return false
 	}
 	for _, line := range lines {
 		if re.MatchString(line) {
-			return strings.TrimSpace(line)
+			return true
 		}
 	}
-	return ""
+	return false
+}
+
+// readQuestion returns the first searched line that matches the rule's
+// question, trimmed, and the choices on the lines below it.
+func (p *Profile) readQuestion(rule *Rule, lines []string) (string, []Choice) {
+	re := p.regexp(rule.Question)
+	if re == nil {
+		return "", nil
+	}
+	for i, line := range lines {
+		if re.MatchString(line) {
+			return strings.TrimSpace(line), p.readChoices(rule.Choice, lines[i+1:])
+		}
+	}
+	return "", nil
+}
+
+// readChoices returns the choices that expr finds in lines.
+func (p *Profile) readChoices(expr string, lines []string) []Choice {
+	if expr == "" {
+		return nil
+	}
+	re := p.regexp(expr)
+	if re == nil || re.NumSubexp() != 3 {
+		return nil
+	}
+	var choices []Choice
+	for _, line := range lines {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		choices = append(choices, Choice{Key: m[2], Label: strings.TrimSpace(m[3]), Selected: m[1] != ""})
+	}
+	return choices
 }
 
 func (p *Profile) matchString(expr, s string) bool {

@@ -246,3 +246,19 @@ func TestClassifyWithoutValidateCompilesPatterns(t *testing.T) {
 
 	assert.Equal(t, "titled", obs.Rule)
 }
+
+func TestClassifyPermissionQuestionListsChoices(t *testing.T) {
+	p := claudeProfile(t)
+	want := []Choice{
+		{Key: "1", Label: "Yes", Selected: true},
+		{Key: "2", Label: "Yes, allow all edits during this session (shift+tab)"},
+		{Key: "3", Label: "No"},
+	}
+
+	fromText := p.Classify(readTextScreen(t, "09-permission-write.txt"), "")
+	fromANSI := p.Classify(renderANSIScreen(t, "09-permission-write.ansi"), "")
+
+	assert.Equal(t, want, fromText.Choices)
+	assert.Equal(t, want, fromANSI.Choices)
+	assert.Empty(t, p.Classify(readTextScreen(t, "06-idle-ready.txt"), "").Choices, "no question, no choices")
+}

@@ -52,6 +52,9 @@ type Observation struct {
 	// "Do you want to create hello.txt?". It is empty when the rule has no
 	// question pattern or no searched line matches it.
 	Question string
+	// Choices are the answers the question offers, in screen order, when
+	// the rule has a choice pattern.
+	Choices []Choice
 }
 
 // Rule recognises one state on a screen. Every non-empty condition must hold
@@ -79,6 +82,22 @@ type Rule struct {
 	// matches it, trimmed, becomes Observation.Question. It does not decide
 	// whether the rule matches.
 	Question string `yaml:"question,omitempty"`
+	// Choice is an RE2 regular expression for the lines that offer the
+	// answers to the question, read below the question line. It has three
+	// groups: the first is not empty on the answer that is selected, the
+	// second is the answer's key, such as "1", and the third its label.
+	// The matches become Observation.Choices.
+	Choice string `yaml:"choice,omitempty"`
+}
+
+// Choice is one answer that a question on screen offers.
+type Choice struct {
+	// Key is what the agent numbers the answer with, such as "1".
+	Key string `json:"key"`
+	// Label is the answer's text, such as "Yes".
+	Label string `json:"label"`
+	// Selected is true for the answer that Enter picks.
+	Selected bool `json:"selected,omitempty"`
 }
 
 // Dialog is a screen that blocks the agent until it is answered. Dialogs
@@ -189,7 +208,7 @@ type Profile struct {
 	// count ("1.2k" is 1200). Empty means the profile reads no counter.
 	ProgressPattern string `yaml:"progress,omitempty"`
 
-	// regexps caches the compiled Pattern, Title, Question and
+	// regexps caches the compiled Pattern, Title, Question, Choice and
 	// ProgressPattern expressions by their source text. Validate fills it.
 	// It is read-only afterwards, so a copy of the profile may share it.
 	regexps map[string]*regexp.Regexp

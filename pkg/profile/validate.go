@@ -215,15 +215,28 @@ func validateRule(r Rule, regexps map[string]*regexp.Regexp) error {
 	if r.Bottom < 0 {
 		return fmt.Errorf("bottom %d is negative: use 0 to search every line or N for the last N non-blank lines", r.Bottom)
 	}
-	if r.Question != "" && r.State != StateWaitingInput {
-		return fmt.Errorf("question is set on a %q rule: only %q rules report a question, so remove it",
+	if (r.Question != "" || r.Choice != "") && r.State != StateWaitingInput {
+		return fmt.Errorf("question or choice is set on a %q rule: only %q rules report a question, so remove it",
 			r.State, StateWaitingInput)
 	}
-	return compileAll(regexps, map[string]string{"pattern": r.Pattern, "title": r.Title, "question": r.Question})
+	if r.Choice != "" && r.Question == "" {
+		return fmt.Errorf("choice is set without question: the choices are read below the question line, so " +
+			"set question too")
+	}
+	err := compileAll(regexps, map[string]string{"pattern": r.Pattern, "title": r.Title, "question": r.Question,
+		"choice": r.Choice})
+	if err != nil {
+		return err
+	}
+	if re := regexps[r.Choice]; re != nil && re.NumSubexp() != 3 {
+		return fmt.Errorf("choice %q has %d groups: use three, for the selection mark, the key and the label",
+			r.Choice, re.NumSubexp())
+	}
+	return nil
 }
 
 func compileAll(regexps map[string]*regexp.Regexp, exprs map[string]string) error {
-	for _, field := range []string{"pattern", "title", "question"} {
+	for _, field := range []string{"pattern", "title", "question", "choice"} {
 		expr := exprs[field]
 		if expr == "" {
 			continue

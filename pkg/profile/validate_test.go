@@ -88,7 +88,16 @@ func TestValidateRejects(t *testing.T) {
 			p.States[0].State = StateWaitingInput
 			p.States[0].Question = `*`
 		}, []string{`question "*"`}},
-		{"question on other state", func(p *Profile) { p.States[0].Question = `x` }, []string{"question is set", `"ready"`}},
+		{"question on other state", func(p *Profile) { p.States[0].Question = `x` }, []string{"question or choice is set", `"ready"`}},
+		{"choice without question", func(p *Profile) {
+			p.States[0].State = StateWaitingInput
+			p.States[0].Choice = `^(>)?(\d)\. (.*)$`
+		}, []string{"choice is set without question"}},
+		{"choice with two groups", func(p *Profile) {
+			p.States[0].State = StateWaitingInput
+			p.States[0].Question = `\?$`
+			p.States[0].Choice = `^(\d)\. (.*)$`
+		}, []string{`choice "^(\\d)\\. (.*)$" has 2 groups`, "use three"}},
 		{"unknown answer key", func(p *Profile) { p.Dialogs[0].Answer = []string{"enterr"} }, []string{`dialog "trust"`, `"enterr"`, "enter"}},
 		{"unknown close key", func(p *Profile) { p.Close = []string{"key:exit"} }, []string{`close[0] "key:exit"`, `"exit"`}},
 		{"close without prefix", func(p *Profile) { p.Close = []string{"/exit"} }, []string{`"/exit"`, "text:"}},
