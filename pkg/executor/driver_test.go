@@ -300,12 +300,13 @@ func TestDriverQuestionWaitsForIntervene(t *testing.T) {
 	pool, task := askAndAnswer(t)
 
 	path := filepath.Join(instancesOf(t, pool, task.ID)[0].Workspace, "answer.txt")
+	// The agent creates the file before it writes to it, so wait for the
+	// whole content.
+	var data []byte
 	pollUntil(t, func() bool {
-		_, err := os.Stat(path)
-		return err == nil
+		data, _ = os.ReadFile(path)
+		return strings.HasSuffix(string(data), "\n")
 	}, func() string { return "the answered agent did not write " + path })
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
 	assert.Equal(t, "prompt: create answer.txt\nenter presses: 1\n", string(data))
 }
 
