@@ -1,6 +1,11 @@
 package tools
 
-import "github.com/axiom-mcp/axiom-mcp/pkg/executor"
+import (
+	"slices"
+	"strings"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/executor"
+)
 
 // Event paging limits of the status tool.
 const (
@@ -24,6 +29,15 @@ const (
 type EventsInput struct {
 	EventsAfter *int64 `json:"events_after,omitempty" jsonschema:"Also return pool events with seq greater than this: 0 for the oldest stored event, or next_cursor from the previous status call."`
 	EventsLimit int    `json:"events_limit,omitempty" jsonschema:"Maximum events to return, 1 to 500. Default 100. Given without events_after, reads from the oldest stored event."`
+	EventsLevel string `json:"events_level,omitempty" jsonschema:"Lowest level of the events to return: debug (the default, every event), info (leaves out the score updates), warning or error."`
+}
+
+// eventLevels ranks the event levels from the lowest.
+var eventLevels = []string{executor.LevelDebug, executor.LevelInfo, executor.LevelWarning, executor.LevelError}
+
+// levelRank returns the rank of level in eventLevels, or -1.
+func levelRank(level string) int {
+	return slices.Index(eventLevels, level)
 }
 
 // EventPage is the part of the status result that pages the event log.
@@ -41,13 +55,22 @@ type EventPage struct {
 type eventRequest struct {
 	cursor int64
 	limit  int
+	// minRank is the rank of the lowest level returned.
+	minRank int
 }
 
 // eventRequest checks the paging input against the log's latest seq. It
 // returns nil when the call asked for no events.
 func (s *Server) eventRequest(in EventsInput) (*eventRequest, error) {
-	if in.EventsAfter == nil && in.EventsLimit == 0 {
+	if in.EventsAfter == nil && in.EventsLimit == 0 && in.EventsLevel == "" {
 		return nil, nil
+	}
+	minRank := 0
+	if in.EventsLevel != "" {
+		if minRank = levelRank(in.EventsLevel); minRank < 0 {
+			return nil, errorf("events_level %s is unknown: use one of %s", executor.QuoteRef(in.EventsLevel),
+				strings.Join(eventLevels, ", "))
+		}
 	}
 	limit := in.EventsLimit
 	if limit == 0 {
@@ -68,7 +91,7 @@ func (s *Server) eventRequest(in EventsInput) (*eventRequest, error) {
 		return nil, errorf("events_after %d is beyond the latest event, seq %d: pass next_cursor from a status "+
 			"call to this server, whose sequence numbers restart with it, or 0", cursor, latest)
 	}
-	return &eventRequest{cursor: cursor, limit: limit}, nil
+	return &eventRequest{cursor: cursor, limit: limit, minRank: minRank}, nil
 }
 
 // addEvents adds the requested page of the event log to a status result
@@ -77,16 +100,21 @@ func (s *Server) addEvents(out *StatusOutput, req *eventRequest, in StatusInput,
 	if req == nil {
 		return
 	}
-	out.EventPage = readEventPage(s.pool, req.cursor, req.limit, newEventMatcher(in, st))
+	match := newEventMatcher(in, st)
+	match.minRank = req.minRank
+	out.EventPage = readEventPage(s.pool, req.cursor, req.limit, match)
 	out.fitEvents()
 }
 
 // eventMatcher keeps the events of the tasks and instances in a filtered
-// status result. It keeps every event when status is not filtered.
+// status result, every event when status is not filtered, and of those
+// the events at or above its lowest level.
 type eventMatcher struct {
 	filtered  bool
 	tasks     map[string]bool
 	instances map[string]bool
+	// minRank is the rank of the lowest level kept; 0 keeps every level.
+	minRank int
 }
 
 func newEventMatcher(in StatusInput, st executor.Status) eventMatcher {
@@ -107,6 +135,9 @@ func newEventMatcher(in StatusInput, st executor.Status) eventMatcher {
 }
 
 func (m eventMatcher) match(ev executor.Event) bool {
+	if m.minRank > 0 && levelRank(ev.Level) < m.minRank {
+		return false
+	}
 	return !m.filtered || m.tasks[ev.TaskID] || m.instances[ev.InstanceID]
 }
 

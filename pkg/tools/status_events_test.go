@@ -118,6 +118,7 @@ func TestStatusEventsInputErrors(t *testing.T) {
 		{map[string]any{"events_after": 1000000}, "events_after 1000000 is beyond the latest event"},
 		{map[string]any{"events_after": 0, "events_limit": 501}, "events_limit 501 is out of range: use 1 to 500"},
 		{map[string]any{"events_limit": -3}, "events_limit -3 is out of range"},
+		{map[string]any{"events_level": "loud"}, `events_level "loud" is unknown: use one of debug, info, warning, error`},
 	} {
 		result := callStatus(t, mcpClient, tc.args)
 		assert.True(t, result.IsError, "%v", tc.args)
@@ -263,4 +264,30 @@ func TestFitEventsKeepsMinimumPage(t *testing.T) {
 	assert.Equal(t, int64(minPageEvents), *out.NextCursor)
 	assert.True(t, out.EventsMore, "events dropped to fit the budget are still to come")
 	assert.Contains(t, out.Note, "over the size budget")
+}
+
+func TestReadEventPageKeepsLevelsFromMinimum(t *testing.T) {
+	source := &fakeSource{log: executor.NewMemoryLog(100)}
+	for _, level := range []string{executor.LevelDebug, executor.LevelInfo, executor.LevelDebug,
+		executor.LevelWarning, executor.LevelError, executor.LevelDebug} {
+		source.publish(executor.Event{Kind: executor.EventScore, Level: level})
+	}
+
+	info := readEventPage(source, 0, 100, eventMatcher{minRank: levelRank(executor.LevelInfo)})
+	warning := readEventPage(source, 0, 100, eventMatcher{minRank: levelRank(executor.LevelWarning)})
+	every := readEventPage(source, 0, 100, eventMatcher{})
+
+	assert.Equal(t, []int64{2, 4, 5}, seqs(info.Events), "score updates at debug are left out")
+	assert.Equal(t, []int64{4, 5}, seqs(warning.Events))
+	assert.Len(t, every.Events, 6)
+	assert.Equal(t, int64(6), *info.NextCursor, "the cursor moves past the events left out")
+	assert.False(t, info.EventsMore)
+}
+
+func seqs(events []EventData) []int64 {
+	out := make([]int64, len(events))
+	for i, ev := range events {
+		out[i] = ev.Seq
+	}
+	return out
 }
