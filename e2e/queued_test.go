@@ -82,3 +82,33 @@ func waitForState(t *testing.T, s *server, taskID, state string, timeout time.Du
 	t.Fatalf("task %s never reached %s; states seen: %s", taskID, state, strings.Join(seen, ", "))
 	return executor.InstanceInfo{}
 }
+
+// TestUnsubmittedTextDoesNotRun types text without Enter into real Claude
+// Code while its turn runs. The text waits in the input box, and closing
+// the agent at the end of the turn clears it before /exit, so it never
+// runs and the agent exits on its own.
+func TestUnsubmittedTextDoesNotRun(t *testing.T) {
+	claude := realclaude.Binary(t)
+	baseURL := startModel(t)
+	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
+	require.NoError(t, err)
+	env = append(env, claudePath(claude))
+	s := startServer(t, env, "--max-attempts", "1")
+
+	var spawned spawnResult
+	s.callOK(t, "spawn", map[string]any{"tasks": []map[string]any{
+		{"name": "ponder", "prompt": "Ponder it [[think seconds=6]]"}}}, &spawned)
+	task := spawned.Tasks[0]
+	inst := waitForState(t, s, task.TaskID, "working", 60*time.Second)
+	var typed tools.InterveneOutput
+	s.callOK(t, "intervene", map[string]any{"instance_id": inst.ID, "text": "Also [[write file=extra.txt]]"}, &typed)
+	assert.Contains(t, typed.Note, "the text waits in the agent's input until a call sends the key enter")
+
+	st := s.waitTasks(t, 90*time.Second)
+	final := findTask(t, st, task.TaskID)
+	assert.Equal(t, "succeeded", final.State, final.LastError)
+	ended := findInstance(t, st, final.Instances[0])
+	require.NotNil(t, ended.ExitCode)
+	assert.Equal(t, 0, *ended.ExitCode, "the agent exited on /exit, not on a signal")
+	assert.NoFileExists(t, filepath.Join(task.Workspace, "extra.txt"), "text typed without Enter never ran")
+}

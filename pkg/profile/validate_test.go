@@ -32,7 +32,7 @@ func TestDefaultsClaudeSettings(t *testing.T) {
 	assert.Equal(t, DoneTurn, p.Done)
 	assert.Equal(t, "acceptEdits", p.PermissionMode)
 	assert.Equal(t, DefaultSubmitDelay, p.SubmitDelay)
-	assert.Equal(t, []string{"text:/exit", "key:enter"}, p.Close)
+	assert.Equal(t, []string{"key:ctrl-u", "text:/exit", "key:enter"}, p.Close)
 }
 
 func TestDefaultsUncheckedProfilesSaySo(t *testing.T) {
@@ -166,7 +166,7 @@ func TestCloseBytesPerStep(t *testing.T) {
 	steps, err := p.CloseBytes()
 
 	require.NoError(t, err)
-	assert.Equal(t, [][]byte{[]byte("/exit"), []byte("\r")}, steps)
+	assert.Equal(t, [][]byte{[]byte("\x15"), []byte("/exit"), []byte("\r")}, steps)
 }
 
 func TestCloseBytesKeepsTextAsIs(t *testing.T) {

@@ -23,6 +23,7 @@ var keys = map[string]string{
 	"left":      "\x1b[D",
 	"ctrl-c":    "\x03",
 	"ctrl-d":    "\x04",
+	"ctrl-u":    "\x15",
 	"space":     " ",
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -55,7 +56,7 @@ func (s *Server) kill(_ context.Context, in KillInput) (executor.KillResult, err
 type InterveneInput struct {
 	InstanceID string   `json:"instance_id" jsonschema:"The instance to type into, as listed by status."`
 	Text       string   `json:"text,omitempty" jsonschema:"Text to type, sent as is."`
-	Keys       []string `json:"keys,omitempty" jsonschema:"Named keys sent after the text, in order: enter, esc, tab, backspace, up, down, left, right, space, ctrl-c, ctrl-d."`
+	Keys       []string `json:"keys,omitempty" jsonschema:"Named keys sent after the text, in order: enter, esc, tab, backspace, up, down, left, right, space, ctrl-c, ctrl-d, ctrl-u."`
 }
 
 // InterveneOutput is the result of the intervene tool.
@@ -94,9 +95,17 @@ func (s *Server) intervene(ctx context.Context, in InterveneInput) (InterveneOut
 	if err != nil {
 		return InterveneOutput{}, err
 	}
-	return InterveneOutput{InstanceID: in.InstanceID, BytesWritten: n, State: state,
-		Note: interveneNote(state, profileName)}, nil
+	note := interveneNote(state, profileName)
+	if in.Text != "" && !slices.ContainsFunc(in.Keys, isEnter) {
+		note = "the text waits in the agent's input until a call sends the key enter"
+		if profileName == "claude" {
+			note += "; when the turn ends first, the server empties the input box before it closes the agent"
+		}
+	}
+	return InterveneOutput{InstanceID: in.InstanceID, BytesWritten: n, State: state, Note: note}, nil
 }
+
+func isEnter(key string) bool { return strings.EqualFold(strings.TrimSpace(key), "enter") }
 
 // instanceState returns the state and profile of a live instance, or "".
 func (s *Server) instanceState(id string) (state, profileName string) {
