@@ -229,6 +229,12 @@ func (i *Instance) pollTranscript() {
 	i.view.queue.Add(update.Queue)
 	i.view.records += update.Records
 	for _, msg := range update.APIErrors {
+		if i.view.historyShown {
+			// A resumed session whose prompt is not submitted yet has sent
+			// no request, so the error belongs to the earlier run.
+			i.log.Debug("API error record before the resumed prompt ignored", zap.String("error", truncate(msg, 300)))
+			continue
+		}
 		i.view.apiError = truncate(msg, 300)
 		i.view.notes = append(i.view.notes, "model API error: "+i.view.apiError)
 		i.noteUpstreamLocked(signals.FromText(msg, i.cfg.Now()))

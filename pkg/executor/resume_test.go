@@ -10,7 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"go.uber.org/zap"
+
+	"github.com/axiom-mcp/axiom-mcp/pkg/claudecode"
 	"github.com/axiom-mcp/axiom-mcp/pkg/profile"
+	"github.com/axiom-mcp/axiom-mcp/pkg/scoring"
 )
 
 // resumePrompt is the resume prompt of the test profile: directives that
@@ -102,4 +106,41 @@ func TestCLI06RetryResumesClaudeSession(t *testing.T) {
 		assert.NotEqual(t, insts[0].SessionID, insts[1].SessionID, name)
 		assert.Empty(t, insts[1].ResumedFrom, name)
 	}
+}
+
+// TestResumedHistoryErrorsNotCounted feeds a resumed instance an API error
+// record that arrives before its prompt is submitted, as a loaded session
+// can add, and one that arrives after. Only the later one is a failure of
+// this instance.
+func TestResumedHistoryErrorsNotCounted(t *testing.T) {
+	configDir := t.TempDir()
+	project := filepath.Join(configDir, "projects", "-workspace")
+	require.NoError(t, os.MkdirAll(project, 0o700))
+	path := filepath.Join(project, "s-1.jsonl")
+	apiError := func(uuid string) string {
+		return `{"type":"assistant","uuid":"` + uuid + `","isApiErrorMessage":true,"message":{"model":"<synthetic>",` +
+			`"content":[{"type":"text","text":"API Error: Request rejected (429) · rate limit"}]}}` + "\n"
+	}
+	require.NoError(t, os.WriteFile(path, []byte(apiError("e-1")), 0o600))
+	inst := &Instance{
+		log:           zap.NewNop(),
+		cfg:           instanceConfig{Now: time.Now},
+		transcriptLog: claudecode.NewTranscript(configDir, "s-1"),
+		view: agentView{tools: make(map[claudecode.Kind]int), newTools: make(map[scoring.ToolKind]int),
+			historyShown: true},
+	}
+
+	inst.pollTranscript()
+	assert.Empty(t, inst.view.apiError, "an error before the resumed prompt is the earlier run's")
+	assert.Nil(t, inst.view.upstream)
+
+	inst.view.historyShown = false
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(apiError("e-2"))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	inst.pollTranscript()
+	assert.Contains(t, inst.view.apiError, "Request rejected (429)")
+	assert.NotNil(t, inst.view.upstream, "an error after the prompt is this instance's")
 }
