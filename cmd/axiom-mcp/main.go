@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -196,6 +197,13 @@ func demo(ctx context.Context, args []string) int {
 	claude := fs.String("claude", "", "path of the Claude Code binary (default: $AXIOM_CLAUDE_BIN, "+
 		".cache/npm in the source tree, or claude on PATH)")
 	dir := fs.String("dir", "", "directory for the demo's workspaces and Claude config (default: a new temporary directory)")
+	for _, arg := range args {
+		if name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "="); name == "workspace-root" && arg != name {
+			fmt.Fprintln(os.Stderr, "axiom-mcp demo: --workspace-root is not a demo flag: the demo keeps its "+
+				"workspaces under DIR/workspaces; give the directory with --dir DIR")
+			return 2
+		}
+	}
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -210,6 +218,10 @@ func demo(ctx context.Context, args []string) int {
 		return 2
 	}
 	defer cleanup()
+	if err := app.CheckDemo(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "axiom-mcp demo:", err)
+		return 2
+	}
 	ok, err := app.Demo(ctx, app.DemoConfig{Config: cfg, ClaudeBinary: *claude, Dir: *dir}, os.Stdout)
 	return exitCode("demo", ok, err)
 }
@@ -223,13 +235,24 @@ func printerConfig(command string, fs *flag.FlagSet, flags *commonFlags) (app.Co
 	if !flagGiven(fs, "log-level") {
 		flags.logLevel = "warn"
 	}
+	chosen := ""
 	if flags.logFile == "" && tui.IsTerminal(os.Stdout) && tui.IsTerminal(os.Stderr) {
-		flags.logFile = filepath.Join(os.TempDir(), fmt.Sprintf("axiom-mcp-%s-%d.log", command, os.Getpid()))
-		fmt.Fprintf(os.Stderr, "axiom-mcp %s: logs go to %s\n", command, flags.logFile)
+		chosen = filepath.Join(os.TempDir(), fmt.Sprintf("axiom-mcp-%s-%d.log", command, os.Getpid()))
+		flags.logFile = chosen
+		fmt.Fprintf(os.Stderr, "axiom-mcp %s: logs go to %s\n", command, chosen)
 	}
 	cfg, cleanup, err := flags.config()
 	cfg.QuietEvents = true
-	return cfg, cleanup, err
+	if err != nil || chosen == "" {
+		return cfg, cleanup, err
+	}
+	// A run that logged nothing leaves no empty file behind.
+	return cfg, func() {
+		cleanup()
+		if info, err := os.Stat(chosen); err == nil && info.Size() == 0 {
+			_ = os.Remove(chosen)
+		}
+	}, nil
 }
 
 func exitCode(command string, ok bool, err error) int {

@@ -44,7 +44,7 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	if cfg.Profile == "" && cfg.AgentCommand == "" {
 		cfg.Profile = "claude"
 	}
-	if err := checkDemo(cfg.Config); err != nil {
+	if err := CheckDemo(cfg.Config); err != nil {
 		return false, err
 	}
 	bin, err := demoBinary(cfg.ClaudeBinary)
@@ -92,9 +92,11 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 		len(demoTasks), profileName, baseURL)
 	fmt.Fprintf(out, "demo: claude is %s\n", bin)
 	if asksFirst(cfg.PermissionMode) {
+		wait := cfg.Thresholds.WithDefaults().InputTimeout
 		fmt.Fprintf(out, "demo: permission mode %s makes Claude Code ask before it changes a file, and the demo "+
-			"answers no questions, so each attempt waits the input timeout (%s) and its task fails; "+
-			"the default mode, acceptEdits, writes without asking\n", cfg.PermissionMode, cfg.Thresholds.WithDefaults().InputTimeout)
+			"answers no questions, so each attempt waits the input timeout (%s) and each task fails after its "+
+			"%d attempts, which takes at least %s; the default mode, acceptEdits, writes without asking\n",
+			cfg.PermissionMode, wait, cfg.MaxAttempts, wait*time.Duration(max(1, cfg.MaxAttempts)))
 	}
 
 	ok, err := RunTasks(ctx, cfg.Config, demoTasks, out)
@@ -104,9 +106,13 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	return ok, err
 }
 
-// checkDemo checks the pool settings before the demo starts anything, so
-// a bad value is reported first. The demo sets the workspace root itself.
-func checkDemo(cfg Config) error {
+// CheckDemo checks the pool settings of a demo before it starts anything,
+// so a bad value is reported first. The demo sets the workspace root
+// itself.
+func CheckDemo(cfg Config) error {
+	if cfg.Profile == "" && cfg.AgentCommand == "" {
+		cfg.Profile = "claude"
+	}
 	cfg.WorkspaceRoot = "workspaces"
 	opts, err := cfg.poolOptions()
 	if err != nil {

@@ -26,6 +26,7 @@ func TestDemoRejectsBadSettingsBeforeStarting(t *testing.T) {
 			cfg.MaxInstances, cfg.MaxAttempts, cfg.Logger = 2, 1, zap.NewNop()
 			var out bytes.Buffer
 
+			assert.Error(t, CheckDemo(cfg))
 			ok, err := Demo(context.Background(), DemoConfig{Config: cfg, ClaudeBinary: "/bin/true", Dir: dir}, &out)
 
 			require.Error(t, err)

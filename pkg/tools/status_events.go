@@ -89,7 +89,8 @@ func (s *Server) eventRequest(in EventsInput) (*eventRequest, error) {
 	}
 	if _, latest := s.pool.EventBounds(); cursor > latest {
 		return nil, errorf("events_after %d is beyond the latest event, seq %d: pass next_cursor from a status "+
-			"call to this server, whose sequence numbers restart with it, or 0", cursor, latest)
+			"call to this server, or 0; a server without a state directory numbers its events from 1 again "+
+			"when it restarts", cursor, latest)
 	}
 	return &eventRequest{cursor: cursor, limit: limit, minRank: minRank}, nil
 }
