@@ -144,7 +144,9 @@ func checkBehaviour(t *testing.T, st tools.StatusOutput, b liveBehaviour, task e
 	if last.EndedAt != nil {
 		after = last.EndedAt.Sub(last.StartedAt).Round(time.Second).String()
 	}
-	assert.Equal(t, b.want, outcome, "%s: task %s, last error %q", b.name, task.State, task.LastError)
+	if !assert.Equal(t, b.want, outcome, "%s: task %s, last error %q", b.name, task.State, task.LastError) {
+		t.Logf("%s: the last screen of instance %s:\n%s", b.name, last.ID, strings.Join(last.ScreenTail, "\n"))
+	}
 	assert.Equal(t, b.upstreamRetries, task.UpstreamRetries, "%s: uncounted retries", b.name)
 	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", b.name, b.label, b.want, outcome, after, reason)
 }

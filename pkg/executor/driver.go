@@ -36,6 +36,11 @@ const (
 	pasteShowWait = 3 * time.Second
 	// maxSubmits bounds the Enter presses for one prompt.
 	maxSubmits = 3
+	// lostPromptAfter is how long after the Enter a prompt that left no
+	// trace in the session transcript counts as lost, and maxRetypes how
+	// often the driver types it again.
+	lostPromptAfter = 10 * time.Second
+	maxRetypes      = 1
 	// reanswerAfter is how long a dialog may stay after an answer before it
 	// is answered again.
 	reanswerAfter = 2 * time.Second
@@ -85,6 +90,7 @@ type driver struct {
 
 	phase            phase
 	submits          int
+	retypes          int       // times the prompt was typed again after it was lost
 	turnsAtSubmit    int       // finished turns in the transcript before the prompt
 	dequeuedAtSubmit int       // typed prompts the CLI had run as turns of their own before the prompt
 	turnAt           time.Time // when the driver last saw the count of finished turns grow
@@ -261,6 +267,40 @@ func guardPrompt(prompt, guard string) string {
 	return prompt
 }
 
+// promptLost reports whether a prompt submitted lostPromptAfter ago never
+// reached an agent that keeps a session transcript: the input box is back
+// on screen, no turn showed, and no record was added since the Enter,
+// although Claude Code writes a prompt to its transcript as it takes it.
+// Screen changes prove nothing here, because a resumed session redraws
+// its earlier turns while it loads.
+func (d *driver) promptLost(obs profile.Observation) bool {
+	return len(d.prof.ClearInput) > 0 && d.inst.transcriptLog != nil && d.retypes < maxRetypes &&
+		isIdleBox(obs.State) && time.Since(d.submitAt) >= lostPromptAfter &&
+		d.inst.transcriptRecords() == d.recordsAtEnter
+}
+
+// retype empties the agent's input box and types the prompt again.
+func (d *driver) retype(ctx context.Context) {
+	steps, err := d.prof.ClearInputBytes()
+	if err != nil {
+		d.log.Warn("clear_input steps are invalid", zap.Error(err))
+		return
+	}
+	d.retypes++
+	d.log.Info("the session transcript shows no prompt after the Enter; typing the prompt again",
+		zap.Duration("since_enter", time.Since(d.submitAt)))
+	for _, step := range steps {
+		if _, err := d.inst.input.write(ctx, step, InputTimeout); err != nil {
+			d.log.Warn("clearing the input box failed", zap.Error(err))
+			return
+		}
+		if !sleepCtx(ctx, closeStepPause) {
+			return
+		}
+	}
+	d.submit(ctx, true)
+}
+
 // waitScreenChange waits up to limit for the screen to differ from before.
 // It returns false only when ctx ends.
 func (d *driver) waitScreenChange(ctx context.Context, before []string, limit time.Duration) bool {
@@ -299,6 +339,10 @@ func (d *driver) checkStarted(ctx context.Context, obs profile.Observation) {
 	// before the Enter, so only records read after it count.
 	if d.inst.transcriptRecords() > d.recordsAtEnter {
 		d.screenMoved = true
+	}
+	if d.promptLost(obs) {
+		d.retype(ctx)
+		return
 	}
 	if d.screenMoved || time.Since(d.submitAt) < resubmitAfter || d.submits >= maxSubmits {
 		return

@@ -144,3 +144,31 @@ func TestResumedHistoryErrorsNotCounted(t *testing.T) {
 	assert.Contains(t, inst.view.apiError, "Request rejected (429)")
 	assert.NotNil(t, inst.view.upstream, "an error after the prompt is this instance's")
 }
+
+func TestDriverPromptLostOnlyWithoutTranscriptRecord(t *testing.T) {
+	claude, err := profile.Defaults().Lookup("claude")
+	require.NoError(t, err)
+	noClear := *claude
+	noClear.ClearInput = nil
+	newDriver := func() *driver {
+		inst := &Instance{transcriptLog: claudecode.NewTranscript(t.TempDir(), "s-1"),
+			view: agentView{records: 5}}
+		return &driver{inst: inst, prof: claude, submitAt: time.Now().Add(-11 * time.Second), recordsAtEnter: 5}
+	}
+	ready := profile.Observation{State: profile.StateReady}
+
+	assert.True(t, newDriver().promptLost(ready), "no record 11 s after the Enter, input box shown")
+
+	for name, change := range map[string]func(d *driver) profile.Observation{
+		"a record arrived":   func(d *driver) profile.Observation { d.recordsAtEnter = 4; return ready },
+		"too soon":           func(d *driver) profile.Observation { d.submitAt = time.Now(); return ready },
+		"turn on screen":     func(*driver) profile.Observation { return profile.Observation{State: profile.StateWorking} },
+		"typed again once":   func(d *driver) profile.Observation { d.retypes = maxRetypes; return ready },
+		"no clear steps":     func(d *driver) profile.Observation { d.prof = &noClear; return ready },
+		"no transcript kept": func(d *driver) profile.Observation { d.inst.transcriptLog = nil; return ready },
+	} {
+		d := newDriver()
+		obs := change(d)
+		assert.False(t, d.promptLost(obs), name)
+	}
+}

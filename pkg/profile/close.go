@@ -19,11 +19,21 @@ const (
 // bytes of that key. An unknown key or a step without either prefix is an
 // error that names the step.
 func (p *Profile) CloseBytes() ([][]byte, error) {
-	steps := make([][]byte, 0, len(p.Close))
-	for i, step := range p.Close {
+	return stepsBytes("close", p.Close)
+}
+
+// ClearInputBytes returns the bytes of each ClearInput step, as CloseBytes
+// does for Close.
+func (p *Profile) ClearInputBytes() ([][]byte, error) {
+	return stepsBytes("clear_input", p.ClearInput)
+}
+
+func stepsBytes(field string, list []string) ([][]byte, error) {
+	steps := make([][]byte, 0, len(list))
+	for i, step := range list {
 		b, err := closeStepBytes(step)
 		if err != nil {
-			return nil, fmt.Errorf("close[%d] %q: %w", i, step, err)
+			return nil, fmt.Errorf("%s[%d] %q: %w", field, i, step, err)
 		}
 		steps = append(steps, b)
 	}

@@ -198,6 +198,11 @@ type Profile struct {
 	// Close lists the steps that end the agent politely: "text:..." types
 	// the text as is and "key:NAME" sends a key (see package termkeys).
 	Close []string `yaml:"close,omitempty"`
+	// ClearInput lists steps, in the format of Close, that empty the
+	// agent's input box. When a session transcript shows that a submitted
+	// prompt never arrived, the driver sends them and types the prompt
+	// again. Empty means a prompt is never typed twice.
+	ClearInput []string `yaml:"clear_input,omitempty"`
 	// Dialogs are checked first, in order.
 	Dialogs []Dialog `yaml:"dialogs,omitempty"`
 	// States are checked after the dialogs, in order. The first match wins.

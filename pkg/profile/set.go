@@ -167,6 +167,7 @@ func (p *Profile) clone() Profile {
 	c := *p
 	c.Env = maps.Clone(p.Env)
 	c.Close = slices.Clone(p.Close)
+	c.ClearInput = slices.Clone(p.ClearInput)
 	c.Dialogs = make([]Dialog, len(p.Dialogs))
 	for i, d := range p.Dialogs {
 		c.Dialogs[i] = cloneDialog(d)

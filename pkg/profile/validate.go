@@ -133,7 +133,8 @@ func (p *Profile) validateClose() error {
 	if _, err := p.CloseBytes(); err != nil {
 		return err
 	}
-	return nil
+	_, err := p.ClearInputBytes()
+	return err
 }
 
 func (p *Profile) validateDialogs() error {
