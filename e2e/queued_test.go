@@ -18,15 +18,10 @@ import (
 // TestInstructionTypedDuringTurnRuns types a second instruction into real
 // Claude Code while its first turn is still thinking. Claude Code queues
 // it. When the turn makes another model request, the instruction goes
-// with it; when the turn ends without one, the instruction runs as a turn
+// with it. When the turn ends without one, the instruction runs as a turn
 // of its own. Either way it must run before the server closes the agent.
 func TestInstructionTypedDuringTurnRuns(t *testing.T) {
-	claude := realclaude.Binary(t)
-	baseURL := startModel(t)
-	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
-	require.NoError(t, err)
-	env = append(env, claudePath(claude))
-	s := startServer(t, env, "--max-attempts", "1")
+	s := startClaudeServer(t)
 
 	cases := []struct {
 		name, prompt, typed string
@@ -63,6 +58,18 @@ func TestInstructionTypedDuringTurnRuns(t *testing.T) {
 	}
 }
 
+// startClaudeServer starts a server whose instances run the pinned Claude
+// Code against a scripted model server, one attempt per task.
+func startClaudeServer(t *testing.T) *server {
+	t.Helper()
+	claude := realclaude.Binary(t)
+	baseURL := startModel(t)
+	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
+	require.NoError(t, err)
+	env = append(env, claudePath(claude))
+	return startServer(t, env, "--max-attempts", "1")
+}
+
 // waitForState polls status until the task's newest instance is in state
 // and returns that instance.
 func waitForState(t *testing.T, s *server, taskID, state string, timeout time.Duration) executor.InstanceInfo {
@@ -88,12 +95,7 @@ func waitForState(t *testing.T, s *server, taskID, state string, timeout time.Du
 // the agent at the end of the turn clears it before /exit, so it never
 // runs and the agent exits on its own.
 func TestUnsubmittedTextDoesNotRun(t *testing.T) {
-	claude := realclaude.Binary(t)
-	baseURL := startModel(t)
-	env, err := claudeenv.Prepare(filepath.Join(t.TempDir(), "claude"), baseURL)
-	require.NoError(t, err)
-	env = append(env, claudePath(claude))
-	s := startServer(t, env, "--max-attempts", "1")
+	s := startClaudeServer(t)
 
 	var spawned spawnResult
 	s.callOK(t, "spawn", map[string]any{"tasks": []map[string]any{

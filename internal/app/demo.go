@@ -91,7 +91,7 @@ func Demo(ctx context.Context, cfg DemoConfig, out io.Writer) (bool, error) {
 	fmt.Fprintf(out, "demo: %d tasks (profile %s) against the scripted model at %s\n",
 		len(demoTasks), profileName, baseURL)
 	fmt.Fprintf(out, "demo: claude is %s\n", bin)
-	if asksFirst(cfg.PermissionMode) {
+	if requestsPermission(cfg.PermissionMode) {
 		wait := cfg.Thresholds.WithDefaults().InputTimeout
 		fmt.Fprintf(out, "demo: permission mode %s makes Claude Code ask before it changes a file, and the demo "+
 			"answers no questions, so each attempt waits the input timeout (%s) and each task fails after its "+
@@ -121,9 +121,10 @@ func CheckDemo(cfg Config) error {
 	return opts.Check()
 }
 
-// asksFirst reports whether Claude Code asks before each file change in
-// permission mode: default asks for each edit, plan before leaving the plan.
-func asksFirst(mode string) bool {
+// requestsPermission reports whether Claude Code requests permission before
+// it changes files in permission mode. Mode default requests it for each
+// edit, and mode plan before it leaves the plan.
+func requestsPermission(mode string) bool {
 	return mode == "default" || mode == "plan"
 }
 

@@ -38,9 +38,9 @@ func TestDemoRejectsBadSettingsBeforeStarting(t *testing.T) {
 	}
 }
 
-func TestAsksFirst(t *testing.T) {
+func TestRequestsPermissionModes(t *testing.T) {
 	for mode, want := range map[string]bool{"default": true, "plan": true, "acceptEdits": false,
 		"bypassPermissions": false, "": false} {
-		assert.Equal(t, want, asksFirst(mode), mode)
+		assert.Equal(t, want, requestsPermission(mode), mode)
 	}
 }

@@ -96,12 +96,12 @@ func findAttempt(ctx context.Context, st *store.Store, ref string, stderr io.Wri
 		return store.Attempt{}, err
 	}
 	if len(attempts) == 0 {
-		why := task.LastError
-		if why == "" {
-			why = "no attempt has started yet"
+		reason := task.LastError
+		if reason == "" {
+			reason = "no attempt has started yet"
 		}
 		return store.Attempt{}, fmt.Errorf("task %s has no attempt recorded, so it has no output: it is %s (%s)",
-			task.ID, task.State, why)
+			task.ID, task.State, reason)
 	}
 	newest := attempts[len(attempts)-1]
 	if len(attempts) > 1 {

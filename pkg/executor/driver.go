@@ -62,8 +62,8 @@ const (
 	// change the screen, and maxKeyTries how often it is sent.
 	keyEffectWait = time.Second
 	maxKeyTries   = 3
-	// queueSettle is how long after a turn's end a prompt still queued
-	// holds the close: the CLI dequeues a waiting prompt right away.
+	// queueSettle is how long a prompt still queued after a turn's end
+	// delays the close. The CLI dequeues a waiting prompt right away.
 	queueSettle = 2 * time.Second
 	// closeStepPause separates the close steps, as a person would type them.
 	closeStepPause = 300 * time.Millisecond
@@ -268,11 +268,11 @@ func guardPrompt(prompt, guard string) string {
 }
 
 // promptLost reports whether a prompt submitted lostPromptAfter ago never
-// reached an agent that keeps a session transcript: the input box is back
-// on screen, no turn showed, and no record was added since the Enter,
-// although Claude Code writes a prompt to its transcript as it takes it.
-// Screen changes prove nothing here, because a resumed session redraws
-// its earlier turns while it loads.
+// reached an agent that keeps a session transcript. Claude Code writes a
+// prompt to its transcript as it takes it, so the prompt is lost when the
+// input box is back and no record was added since the Enter. Screen
+// changes prove nothing here, because a resumed session redraws its
+// earlier turns while it loads.
 func (d *driver) promptLost(obs profile.Observation) bool {
 	return len(d.prof.ClearInput) > 0 && d.inst.transcriptLog != nil && d.retypes < maxRetypes &&
 		isIdleBox(obs.State) && time.Since(d.submitAt) >= lostPromptAfter &&
@@ -280,6 +280,8 @@ func (d *driver) promptLost(obs profile.Observation) bool {
 }
 
 // retype empties the agent's input box and types the prompt again.
+// NOTE: no run has yet shown that Ctrl-U and a second paste bring a lost
+// prompt through to a real Claude Code; the tests cover only the check.
 func (d *driver) retype(ctx context.Context) {
 	steps, err := d.prof.ClearInputBytes()
 	if err != nil {
@@ -287,7 +289,7 @@ func (d *driver) retype(ctx context.Context) {
 		return
 	}
 	d.retypes++
-	d.log.Info("the session transcript shows no prompt after the Enter; typing the prompt again",
+	d.log.Info("prompt missing from the session transcript after Enter, typing it again",
 		zap.Duration("since_enter", time.Since(d.submitAt)))
 	for _, step := range steps {
 		if _, err := d.inst.input.write(ctx, step, InputTimeout); err != nil {

@@ -290,8 +290,8 @@ func (i *Instance) endLeftovers() {
 	}
 	i.log.Info("ending processes the agent left running", zap.Ints("pids", pids))
 	waitGone(signalled, time.Second)
-	// A killed process is gone only once the kernel has torn it down,
-	// which takes a moment on a busy machine; the task ends after that.
+	// A killed process is gone only once the kernel has torn it down, which
+	// takes a moment on a busy machine, so the task ends after that.
 	waitGone(signalLeftovers(mark, tracked, syscall.SIGKILL), time.Second)
 	i.mu.Lock()
 	i.addLeftoversLocked(pids)

@@ -68,7 +68,7 @@ func turnBefore(req *messagesRequest, end int) turn {
 // queuedPrefix starts the message with which Claude Code 2.1.197 passes a
 // prompt that the user typed during a turn to the model, in the next
 // request of that turn. The message has the role "system", and an
-// "IMPORTANT:" paragraph after the prompt asks the model to address it.
+// "IMPORTANT:" paragraph after the prompt tells the model to address it.
 const queuedPrefix = "The user sent a new message while you were working:\n"
 
 // promptIn returns the prompt text of m, or "" when m is not a user message,

@@ -52,7 +52,7 @@ type Observation struct {
 	// "Do you want to create hello.txt?". It is empty when the rule has no
 	// question pattern or no searched line matches it.
 	Question string
-	// Choices are the answers the question offers, in screen order, when
+	// Choices are the options the question offers, in screen order, when
 	// the rule has a choice pattern.
 	Choices []Choice
 }
@@ -82,21 +82,20 @@ type Rule struct {
 	// matches it, trimmed, becomes Observation.Question. It does not decide
 	// whether the rule matches.
 	Question string `yaml:"question,omitempty"`
-	// Choice is an RE2 regular expression for the lines that offer the
-	// answers to the question, read below the question line. It has three
-	// groups: the first is not empty on the answer that is selected, the
-	// second is the answer's key, such as "1", and the third its label.
-	// The matches become Observation.Choices.
+	// Choice is an RE2 regular expression for the option lines below the
+	// question line. Its three groups are a mark that is not empty on the
+	// selected option, the option's key, such as "1", and its label. The
+	// matches become Observation.Choices.
 	Choice string `yaml:"choice,omitempty"`
 }
 
-// Choice is one answer that a question on screen offers.
+// Choice is one option that a question on screen offers.
 type Choice struct {
-	// Key is what the agent numbers the answer with, such as "1".
+	// Key is the number the agent shows before the option, such as "1".
 	Key string `json:"key"`
-	// Label is the answer's text, such as "Yes".
+	// Label is the option's text, such as "Yes".
 	Label string `json:"label"`
-	// Selected is true for the answer that Enter picks.
+	// Selected is true for the option that Enter picks.
 	Selected bool `json:"selected,omitempty"`
 }
 
